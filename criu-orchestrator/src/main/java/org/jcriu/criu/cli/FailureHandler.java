@@ -1,0 +1,25 @@
+package org.jcriu.criu.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Turns any failure of an action into one line on stderr and exit code 1.
+ * The stack trace is printed only at -v4 (debug), as the user asked for it.
+ */
+final class FailureHandler implements IExecutionExceptionHandler {
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cl, ParseResult pr) {
+        Object cmd = cl.getCommand();
+        boolean verbose = cmd instanceof CommonOptions.Holder h && h.common().verbosity() >= 4;
+        cl.getErr().println("Error: " + describe(ex));
+        if (verbose) ex.printStackTrace(cl.getErr());
+        return 1;
+    }
+
+    static String describe(Throwable t) {
+        String m = t.getMessage();
+        return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
+    }
+}
