@@ -406,3 +406,50 @@ void sc_sync_close(struct sc_sync *s)
 	close(s->fd[0]);
 	close(s->fd[1]);
 }
+
+int sc_smaps_field(const void *addr, const char *field, char *out, size_t n,
+		   unsigned long *lo, unsigned long *hi)
+{
+	FILE *f = fopen("/proc/self/smaps", "re");
+	if (!f)
+		return -1;
+	char line[1024];
+	int in = 0, ret = -1;
+	size_t fl = strlen(field);
+	unsigned long a = (unsigned long)addr;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long l, h;
+		if (sscanf(line, "%lx-%lx ", &l, &h) == 2 && strchr(line, '-') < strchr(line, ' ')) {
+			in = (a >= l && a < h);
+			if (in) {
+				if (lo)
+					*lo = l;
+				if (hi)
+					*hi = h;
+			}
+			continue;
+		}
+		if (in && !strncmp(line, field, fl)) {
+			char *v = line + fl;
+			while (*v == ' ' || *v == '\t')
+				v++;
+			v[strcspn(v, "\n")] = 0;
+			snprintf(out, n, "%s", v);
+			ret = 0;
+			break;
+		}
+	}
+	fclose(f);
+	return ret;
+}
+
+int sc_vmflag(const void *addr, const char *flag)
+{
+	char v[256];
+	if (sc_smaps_field(addr, "VmFlags:", v, sizeof(v), NULL, NULL))
+		sc_fail("no smaps entry for %p", addr);
+	for (char *t = strtok(v, " "); t; t = strtok(NULL, " "))
+		if (!strcmp(t, flag))
+			return 1;
+	return 0;
+}

@@ -93,6 +93,13 @@ char *sc_read_file(const char *path);
 /* Finds "key" at the start of a line in text and returns the rest of it
  * (copied into a static buffer, no newline), or NULL. */
 char *sc_line_value(const char *text, const char *key);
+/* The /proc/self/smaps entry of the VMA containing addr: copies the value
+ * of field (e.g. "VmFlags:") to out; returns 0, or -1 if not found. lo/hi
+ * (optional) get the VMA's range. */
+int sc_smaps_field(const void *addr, const char *field, char *out, size_t n,
+		   unsigned long *lo, unsigned long *hi);
+/* True if the VMA containing addr has the two-letter VmFlags flag. */
+int sc_vmflag(const void *addr, const char *flag);
 /* Writes all / reads exactly n bytes (handles short io, EINTR). */
 int sc_write_all(int fd, const void *buf, size_t n);
 int sc_read_all(int fd, void *buf, size_t n);

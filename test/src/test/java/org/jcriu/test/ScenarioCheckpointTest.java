@@ -1,0 +1,141 @@
+package org.jcriu.test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.jcriu.test.Supported.Mode;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Scenarios x modes from test/scenarios/SUPPORTED, through the real criu
+ * launcher (criu-orchestrator/bin/criu) run as a separate process:
+ * <ul>
+ * <li>plain: dump (kills the tree), wait for the pids to go, restore -d, SIGTERM, PASS;
+ * <li>leave-running: dump --leave-running, SIGTERM the original, PASS;
+ * <li>twice: dump, restore, dump again, restore again, SIGTERM, PASS.
+ * </ul>
+ * Images in target/ckpt/NAME-MODE (dump.log, restore.log at -v4 inside).
+ */
+class ScenarioCheckpointTest {
+    static final long CRIU_TIMEOUT_S = 120;
+
+    @TestFactory
+    Stream<DynamicTest> checkpointRestore() {
+        Map<String, Set<Mode>> supported = Supported.read();
+        List<DynamicTest> tests = new ArrayList<>();
+        supported.forEach((name, modes) -> {
+            for (Mode m : modes)
+                tests.add(DynamicTest.dynamicTest(name + " [" + m.word + "]", () -> run(name, m)));
+        });
+        return tests.stream();
+    }
+
+    static void run(String name, Mode mode) {
+        Path ckpt = ScenarioEnv.freshDir("ckpt", name + "-" + mode.word);
+        Path runDir = ScenarioEnv.freshDir("run", name + "-" + mode.word);
+        List<String> opts = ScenarioEnv.criuOpts(name);
+        List<Path> logs = new ArrayList<>();
+        try (ScenarioRun run = ScenarioRun.start(name, runDir)) {
+            try {
+                run.awaitReady();
+                switch (mode) {
+                    case PLAIN -> {
+                        dumpAndRestore(run, ckpt, opts, logs);
+                    }
+                    case LEAVE_RUNNING -> {
+                        Path img = ckpt;
+                        criu(run, img, "dump.log", logs, concat(List.of("dump", "-t", Long.toString(run.pid),
+                                "-D", img.toString(), "-o", "dump.log", "-v4", "--leave-running"), opts));
+                        for (long p : run.pids)
+                            assertTrue(Procs.live(p), name + ": pid " + p + " gone after dump --leave-running\n"
+                                    + details(run, logs));
+                    }
+                    case TWICE -> {
+                        dumpAndRestore(run, ckpt.resolve("1"), opts, logs);
+                        run.refreshTree();
+                        dumpAndRestore(run, ckpt.resolve("2"), opts, logs);
+                    }
+                }
+                run.terminate();
+                String result = run.awaitResult();
+                assertEquals("PASS", result, name + " [" + mode.word + "]: " + result + "\n" + details(run, logs));
+                assertTrue(run.waitGone(true), name + ": tree did not exit after PASS: " + run.ourLivePids());
+            } catch (AssertionError e) {
+                if (e.getMessage() != null && e.getMessage().contains("---- ")) throw e;
+                throw new AssertionError(e.getMessage() + "\n" + details(run, logs), e);
+            }
+        }
+    }
+
+    private static void dumpAndRestore(ScenarioRun run, Path img, List<String> opts, List<Path> logs) {
+        try {
+            Files.createDirectories(img);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<Long> before = new ArrayList<>(Procs.tree(run.pid));
+        criu(run, img, "dump.log", logs, concat(List.of("dump", "-t", Long.toString(run.pid),
+                "-D", img.toString(), "-o", "dump.log", "-v4"), opts));
+        // the tree is killed by the dump; its pids must be free (init reaps zombies in 1-2 s)
+        assertTrue(Procs.waitGone(before, ScenarioRun.GONE_MS, false),
+                run.name + ": pids still present " + ScenarioRun.GONE_MS + " ms after dump: " + before);
+        criu(run, img, "restore.log", logs, concat(List.of("restore", "-d", "-D", img.toString(),
+                "-o", "restore.log", "-v4"), opts));
+        for (long p : before)
+            assertTrue(Procs.live(p), run.name + ": pid " + p + " not running after restore");
+        assertEquals(before, Procs.tree(run.pid), run.name + ": restored tree differs");
+    }
+
+    /** Runs criu in its own process (never in this JVM); output to DIR/criu-ACTION.out. */
+    private static void criu(ScenarioRun run, Path img, String logName, List<Path> logs, List<String> args) {
+        if (!Files.isExecutable(ScenarioEnv.CRIU))
+            throw new AssertionError("criu launcher missing: " + ScenarioEnv.CRIU);
+        List<String> cmd = concat(List.of(ScenarioEnv.CRIU.toString()), args);
+        Path out = img.resolve("criu-" + args.get(0) + ".out");
+        logs.add(out);
+        logs.add(img.resolve(logName));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectOutput(out.toFile()).start();
+            if (!p.waitFor(CRIU_TIMEOUT_S, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+                throw new AssertionError(run.name + ": criu " + args.get(0) + " did not finish within "
+                        + CRIU_TIMEOUT_S + " s: " + String.join(" ", cmd));
+            }
+            if (p.exitValue() != 0)
+                throw new AssertionError(run.name + ": criu " + args.get(0) + " exited " + p.exitValue() + ": "
+                        + String.join(" ", cmd));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    private static String details(ScenarioRun run, List<Path> logs) {
+        StringBuilder sb = new StringBuilder();
+        for (Path l : logs) if (Files.exists(l)) sb.append(ScenarioEnv.tail(l, 40));
+        sb.append(run.diagnostics());
+        return sb.toString();
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+}
