@@ -1,0 +1,8 @@
+package org.jcriu.soccr;
+
+/** An operation that needs TCP repair mode found the socket outside it (e.g. after resume() or when another party turned it off). */
+public final class NotInRepairModeException extends SoccrException {
+    public NotInRepairModeException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,73 @@
+package org.jcriu.soccr;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** Save and restore within one namespace on loopback, IPv4 and IPv6, with data in both queues. */
+class LoopbackTest {
+
+    @Test
+    void ipv4RoundTripWithQueuedData() throws Exception {
+        roundTrip("127.0.0.1");
+    }
+
+    @Test
+    void ipv6RoundTripWithQueuedData() throws Exception {
+        roundTrip("::1");
+    }
+
+    private void roundTrip(String host) throws Exception {
+        try (TestNet net = new TestNet()) {
+            String ns = net.add("lo");
+            int lfd;
+            int peer;
+            int srv;
+            byte[] a = Raw.addr(host);
+            try (NetNs in = TestNet.enter(ns)) {
+                lfd = Raw.listen(a, 0);
+                peer = Raw.connect(a, Raw.localPort(lfd));
+                srv = Raw.accept(lfd);
+            }
+            try {
+                Sys.setInt(srv, LibC.IPPROTO_TCP, LibC.TCP_NODELAY, 1, "TCP_NODELAY");
+                Sys.setInt(srv, LibC.SOL_SOCKET, LibC.SO_KEEPALIVE, 1, "SO_KEEPALIVE");
+                Sys.setInt(srv, LibC.IPPROTO_TCP, LibC.TCP_KEEPIDLE, 33, "TCP_KEEPIDLE");
+                long toSrv = Raw.fillNonBlocking(peer, 1, 0, 200_000);
+                long toPeer = Raw.fillNonBlocking(srv, 2, 0, 200_000);
+                Raw.sleep(50);
+                TcpConnectionState s;
+                try (PausedSocket p = Soccr.pause(srv)) {
+                    s = p.save();
+                    p.release();
+                }
+                assertEquals(TcpState.ESTABLISHED, s.state());
+                assertTrue(s.receiveQueueLength() > 0 && s.receiveQueueLength() <= toSrv, s.toString());
+                assertTrue(s.sendQueueLength() > 0 && s.sendQueueLength() <= toPeer, s.toString());
+                assertTrue(s.noDelay() && s.keepAlive() && s.keepIdle() == 33, s.toString());
+                assertTrue(s.timestamps() && s.sack() && s.windowScaling() && s.window() != null, s.toString());
+                TcpConnectionState back = TcpConnectionState.fromBytes(s.toBytes());
+                assertEquals(s, back);
+                assertEquals(s.serializedSize(), s.toBytes().length);
+                try (RestoredSocket r = Soccr.restore(back, RestoreOptions.DEFAULT.withNetns(TestNet.path(ns)))) {
+                    assertEquals(TcpState.ESTABLISHED, r.state());
+                    assertEquals(1, Sys.getInt(r.fd(), LibC.IPPROTO_TCP, LibC.TCP_NODELAY, "nodelay"));
+                    assertEquals(33, Sys.getInt(r.fd(), LibC.IPPROTO_TCP, LibC.TCP_KEEPIDLE, "keepidle"));
+                    Raw.expectPattern(r.fd(), 1, 0, toSrv, 5000);
+                    Raw.expectPattern(peer, 2, 0, toPeer, 5000);
+                    Raw.writeAll(peer, "ping".getBytes(StandardCharsets.US_ASCII));
+                    assertArrayEquals("ping".getBytes(StandardCharsets.US_ASCII), Raw.read(r.fd(), 4, 5000));
+                    Raw.writeAll(r.fd(), "pong".getBytes(StandardCharsets.US_ASCII));
+                    assertArrayEquals("pong".getBytes(StandardCharsets.US_ASCII), Raw.read(peer, 4, 5000));
+                    assertEquals(TcpState.ESTABLISHED, Raw.state(peer));
+                }
+            } finally {
+                LibC.close(peer);
+                LibC.close(lfd);
+            }
+        }
+    }
+}
