@@ -55,6 +55,17 @@ final class TestNet implements AutoCloseable {
         return out;
     }
 
+    /** Network lock: drops every TCP segment arriving in {@code ns} (an nft table of its own). */
+    static void lock(String ns) throws IOException {
+        run(List.of("ip", "netns", "exec", ns, "nft", "add table inet soccr_lock; "
+                + "add chain inet soccr_lock in { type filter hook prerouting priority -300; policy accept; }; "
+                + "add rule inet soccr_lock in meta l4proto tcp drop"));
+    }
+
+    static void unlock(String ns) throws IOException {
+        run(List.of("ip", "netns", "exec", ns, "nft", "delete table inet soccr_lock"));
+    }
+
     /** Enters {@code ns} on the calling thread until the result is closed. */
     static NetNs enter(String ns) throws ErrnoException {
         return NetNs.enter(path(ns).toString(), -1);
