@@ -33,6 +33,7 @@ final class LibC {
     static final int SO_KEEPALIVE = 9;
     static final int SO_SNDBUFFORCE = 32;
     static final int SO_RCVBUFFORCE = 33;
+    static final int SO_MARK = 36;
     static final int SO_PROTOCOL = 38;
     static final int SO_DOMAIN = 39;
     static final int MSG_PEEK = 0x2;

@@ -11,9 +11,23 @@ final class PeerFin {
     private PeerFin() {
     }
 
+    /**
+     * Mark on the replayed FIN, so that a network lock (firewall rules dropping
+     * the peer's traffic during a restore) can let it through: the value CRIU's
+     * lock rules accept.
+     */
+    static final int SOCCR_MARK = 0xC114;
+
     /** Opens the raw socket for {@code ipv6} in the calling thread's network namespace. */
     static int open(boolean ipv6) throws ErrnoException {
-        return Sys.socket(ipv6 ? LibC.AF_INET6 : LibC.AF_INET, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, LibC.IPPROTO_RAW);
+        int fd = Sys.socket(ipv6 ? LibC.AF_INET6 : LibC.AF_INET, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, LibC.IPPROTO_RAW);
+        try {
+            Sys.setInt(fd, LibC.SOL_SOCKET, LibC.SO_MARK, SOCCR_MARK, "SO_MARK");
+        } catch (ErrnoException e) {
+            LibC.close(fd);
+            throw e;
+        }
+        return fd;
     }
 
     /** Sends FIN|ACK from the peer with sequence {@code seq}, acknowledging {@code ack}. */

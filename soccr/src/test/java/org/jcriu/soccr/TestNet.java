@@ -55,11 +55,11 @@ final class TestNet implements AutoCloseable {
         return out;
     }
 
-    /** Network lock: drops every TCP segment arriving in {@code ns} (an nft table of its own). */
+    /** Network lock: drops every TCP segment arriving in {@code ns} (an nft table of its own) but soccr's marked ones. */
     static void lock(String ns) throws IOException {
         run(List.of("ip", "netns", "exec", ns, "nft", "add table inet soccr_lock; "
                 + "add chain inet soccr_lock in { type filter hook prerouting priority -300; policy accept; }; "
-                + "add rule inet soccr_lock in meta l4proto tcp drop"));
+                + "add rule inet soccr_lock in meta mark != 0xc114 meta l4proto tcp drop"));
     }
 
     static void unlock(String ns) throws IOException {
