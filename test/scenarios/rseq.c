@@ -50,7 +50,8 @@ int main(int argc, char **argv)
 	check("before");
 	sc_ready();
 	if (sc_corrupt())
-		syscall(SYS_rseq, area(), __rseq_size, 1 /* RSEQ_FLAG_UNREGISTER */, SIG);
+		for (unsigned len = 20; len <= 64; len += 4)
+			syscall(SYS_rseq, area(), len, 1 /* RSEQ_FLAG_UNREGISTER */, SIG);
 	sc_wait();
 	check("after");
 	sc_pass();
