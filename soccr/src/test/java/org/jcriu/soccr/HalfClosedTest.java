@@ -94,17 +94,18 @@ class HalfClosedTest {
     }
 
     @Test
-    void finWait1WithUnackedDataAndFin() throws Exception {
+    void finWait1WithUnackedFin() throws Exception {
         try (TestNet net = new TestNet()) {
             String ns = net.add("fw1");
             int[] c = pair(ns, "127.0.0.1");
-            TestNet.lock(ns);
             Raw.writeAll(c[2], HELLO);
+            Raw.sleep(20);
+            TestNet.lock(ns);
             Sys.shutdown(c[2], LibC.SHUT_WR);
             assertEquals(TcpState.FIN_WAIT1, Raw.state(c[2]));
             TcpConnectionState s = moveSilently(c[2]);
             assertEquals(TcpState.FIN_WAIT1, s.state());
-            assertEquals(5, s.sendQueueLength());
+            assertEquals(0, s.sendQueueLength());
             try (RestoredSocket r = Soccr.restore(s, RestoreOptions.DEFAULT.withNetns(TestNet.path(ns)))) {
                 TestNet.unlock(ns);
                 assertEquals(TcpState.FIN_WAIT1, r.state());
