@@ -58,6 +58,12 @@ void sc_init(int argc, char **argv)
 		fprintf(stderr, "%s: mkdir %s: %s\n", sc_name, scratch, strerror(errno));
 		_exit(2);
 	}
+	/* canonical paths (no "..", no symlinks): scenarios compare them */
+	char real[PATH_MAX];
+	if (realpath(scratch, real)) {
+		snprintf(scratch, sizeof(scratch), "%s", real);
+		snprintf(status_path, sizeof(status_path), "%s/%s", dirname(real), status_base);
+	}
 
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
