@@ -1,6 +1,10 @@
 package org.jcriu.criu.cli;
 
 import java.util.concurrent.Callable;
+import org.jcriu.criu.dump.DumpOptions;
+import org.jcriu.criu.dump.DumpStats;
+import org.jcriu.criu.dump.Dumper;
+import org.jcriu.criu.util.Log;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,6 +33,23 @@ final class DumpCommand implements Callable<Integer>, CommonOptions.Holder {
 
     @Override
     public Integer call() throws Exception {
-        throw new UnsupportedOperationException("dump is not implemented yet");
+        if (trackMem || prevImagesDir != null) {
+            throw new IllegalArgumentException("--track-mem and --prev-images-dir are reserved: iterative dumps are not supported yet");
+        }
+        try (Log log = Log.open(common.logPath(), common.verbosity())) {
+            DumpOptions o = new DumpOptions(pid, common.imagesDir(), leaveRunning, common.shellJob(), common.extUnixSk(),
+                    common.fileLocks(), common.tcpEstablished(), common.pidfile(), System.console() != null);
+            DumpStats s = Dumper.dump(o);
+            if (common.displayStats()) {
+                System.out.println("Displaying dump stats:");
+                System.out.printf("Freezing time: %d us%n", s.freezingTime);
+                System.out.printf("Frozen time: %d us%n", s.frozenTime);
+                System.out.printf("Memory dump time: %d us%n", s.memdumpTime);
+                System.out.printf("Memory write time: %d us%n", s.memwriteTime);
+                System.out.printf("Memory pages scanned: %d (0x%x)%n", s.pagesScanned, s.pagesScanned);
+                System.out.printf("Memory pages written: %d (0x%x)%n", s.pagesWritten, s.pagesWritten);
+            }
+            return 0;
+        }
     }
 }

@@ -1,0 +1,485 @@
+package org.jcriu.criu.dump;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jcriu.criu.proc.Namespaces;
+import org.jcriu.criu.proc.PosixTimers;
+import org.jcriu.criu.proc.ProcFs;
+import org.jcriu.criu.proc.ProcMaps;
+import org.jcriu.criu.proc.ProcMisc;
+import org.jcriu.criu.proc.ProcStat;
+import org.jcriu.criu.proc.ProcStatus;
+import org.jcriu.criu.proc.Vma;
+import org.jcriu.criu.sys.Errno;
+import org.jcriu.criu.sys.Trace;
+import org.jcriu.criu.util.Log;
+import org.jcriu.images.proto.CoreEntry;
+import org.jcriu.images.proto.CredsEntry;
+import org.jcriu.images.proto.DumpStatsEntry;
+import org.jcriu.images.proto.FdTypes;
+import org.jcriu.images.proto.FdinfoEntry;
+import org.jcriu.images.proto.FileEntry;
+import org.jcriu.images.proto.FsEntry;
+import org.jcriu.images.proto.GhostFileEntry;
+import org.jcriu.images.proto.InventoryEntry;
+import org.jcriu.images.proto.ItimerEntry;
+import org.jcriu.images.proto.Lsmtype;
+import org.jcriu.images.proto.MmEntry;
+import org.jcriu.images.proto.PipeDataEntry;
+import org.jcriu.images.proto.PluginsEntry;
+import org.jcriu.images.proto.PstreeEntry;
+import org.jcriu.images.proto.RegFileEntry;
+import org.jcriu.images.proto.RemapFilePathEntry;
+import org.jcriu.images.proto.RlimitEntry;
+import org.jcriu.images.proto.SaEntry;
+import org.jcriu.images.proto.SeccompEntry;
+import org.jcriu.images.proto.SignalQueueEntry;
+import org.jcriu.images.proto.StatsEntry;
+import org.jcriu.images.proto.TaskCoreEntry;
+import org.jcriu.images.proto.TaskKobjIdsEntry;
+import org.jcriu.images.proto.TaskRlimitsEntry;
+import org.jcriu.images.proto.TaskTimersEntry;
+import org.jcriu.images.proto.ThreadCoreEntry;
+import org.jcriu.images.proto.ThreadInfoX86;
+import org.jcriu.images.proto.ThreadSasEntry;
+import org.jcriu.images.proto.TimensEntry;
+import org.jcriu.images.proto.Timespec;
+
+/**
+ * criu dump: freeze the tree, collect, save, then kill or resume it.
+ *
+ * <pre>
+ *   DumpStats s = Dumper.dump(DumpOptions.of(pid, dir));
+ * </pre>
+ * All ptrace work happens on the calling thread. Whatever fails, the tree is
+ * released (detached, running as before) and a {@link DumpException} with a
+ * one-line message is thrown.
+ */
+public final class Dumper {
+    private static final int TASK_ALIVE = 1, TASK_DEAD = 3, TASK_STOPPED = 6;
+    private static final int RLIM_NLIMITS = 16;
+
+    private final DumpOptions opts;
+    private final Path dir;
+    private final DumpStats stats = new DumpStats();
+    private final Freezer freezer = new Freezer();
+    private final FileTable files = new FileTable();
+    private final FdDumper.Extra extra = new FdDumper.Extra();
+    private final FdDumper fds = new FdDumper(files, extra);
+    private final MemoryDumper mem = new MemoryDumper(stats);
+    private final Map<String, Integer> nsIds = new LinkedHashMap<>();
+    private final Map<String, Integer> kobjNext = new HashMap<>();
+    private final List<int[]> kobjSeen = new ArrayList<>(); // {type, pid, id}
+    private int nextPagesId = 1;
+    private int nextNsId = 1;
+
+    private Dumper(DumpOptions opts) {
+        this.opts = opts;
+        this.dir = opts.imagesDir();
+    }
+
+    /** Dumps the tree rooted at opts.pid(); returns the stats written to stats-dump. */
+    public static DumpStats dump(DumpOptions opts) throws DumpException {
+        return new Dumper(opts).run();
+    }
+
+    private DumpStats run() throws DumpException {
+        long t0 = System.nanoTime();
+        if (opts.tcpEstablished()) {
+            throw new DumpException("--tcp-established is not supported yet: jcriu cannot save TCP connections");
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new DumpException("cannot create the images directory " + dir + ": " + e.getMessage(), e);
+        }
+        if (!ProcFs.exists(opts.pid())) throw new DumpException("task " + opts.pid() + " does not exist");
+        Log.info("Dumping processes (pid: " + opts.pid() + ")");
+        Fault.at("freeze");
+        long tf = System.nanoTime();
+        TaskNode root = freezer.freeze(opts.pid());
+        long frozenAt = System.nanoTime();
+        stats.freezingTime = (frozenAt - tf) / 1000;
+        boolean done = false;
+        try {
+            List<TaskNode> tree = freezer.tasks();
+            Log.info("Frozen " + tree.size() + " task(s) in " + stats.freezingTime + " us");
+            checkSessions(tree);
+            Fault.at("collect");
+            inventoryNamespaces();
+            List<PstreeEntry> pstree = new ArrayList<>();
+            for (TaskNode t : tree) {
+                pstree.add(PstreeEntry.newBuilder().setPid(t.pid).setPpid(t.parent == null ? 0 : t.parent.pid)
+                        .setPgid(t.stat.pgid).setSid(t.stat.sid).addAllThreads(t.threadList()).build());
+            }
+            for (TaskNode t : tree) dumpTask(t);
+            Fault.at("images");
+            writeCommon(pstree);
+            stats.frozenTime = (System.nanoTime() - tf) / 1000;
+            writeStats();
+            if (opts.pidfile() != null) Files.writeString(opts.pidfile(), Integer.toString(opts.pid()));
+            Fault.at("finish");
+            if (opts.leaveRunning()) {
+                freezer.release();
+            } else {
+                freezer.kill();
+            }
+            done = true;
+            stats.wallTime = (System.nanoTime() - t0) / 1000;
+            Log.info("Dumping finished successfully");
+            return stats;
+        } catch (IOException e) {
+            throw new DumpException(e.getMessage(), e);
+        } finally {
+            if (!done) freezer.release();
+        }
+    }
+
+    /** CRIU refuses a tree whose sessions or groups lead outside it, unless --shell-job. */
+    private void checkSessions(List<TaskNode> tree) throws DumpException {
+        if (opts.shellJob()) return;
+        java.util.Set<Integer> pids = new java.util.HashSet<>();
+        for (TaskNode t : tree) pids.add(t.pid);
+        for (TaskNode t : tree) {
+            if (!pids.contains(t.stat.sid)) {
+                throw new DumpException("task " + t.pid + ": its session leader " + t.stat.sid
+                        + " is outside the tree (use --shell-job for a task started from a shell)");
+            }
+            if (!pids.contains(t.stat.pgid)) {
+                throw new DumpException("task " + t.pid + ": its process group leader " + t.stat.pgid
+                        + " is outside the tree (use --shell-job)");
+            }
+        }
+    }
+
+    private static final String[] NS_ORDER = {"pid", "net", "ipc", "uts", "time", "mnt", "user", "cgroup"};
+
+    /** Namespace ids numbered from our own namespaces, in CRIU's order. */
+    private void inventoryNamespaces() throws IOException {
+        int self = (int) ProcessHandle.current().pid();
+        for (String k : NS_ORDER) nsId(self, k);
+    }
+
+    private int nsId(int pid, String kind) throws IOException {
+        long ino = Namespaces.inode(pid, kind);
+        String key = kind + ":" + ino;
+        Integer id = nsIds.get(key);
+        if (id == null) {
+            id = nextNsId++;
+            nsIds.put(key, id);
+        }
+        return id;
+    }
+
+    /** Kernel-object ids (vm, files, fs, sighand): equal when kcmp says the tasks share the object. */
+    private int kobjId(int type, int pid) throws Errno {
+        for (int[] s : kobjSeen) {
+            if (s[0] == type && Trace.kcmp(s[1], pid, type, 0, 0) == 0) return s[2];
+        }
+        int id = kobjNext.merge(Integer.toString(type), 1, Integer::sum) + 1; // 1 is the dumper's own
+        kobjSeen.add(new int[] {type, pid, id});
+        return id;
+    }
+
+    private TaskKobjIdsEntry ids(int pid) throws IOException {
+        return TaskKobjIdsEntry.newBuilder().setVmId(kobjId(Trace.KCMP_VM, pid)).setFilesId(kobjId(Trace.KCMP_FILES, pid))
+                .setFsId(kobjId(Trace.KCMP_FS, pid)).setSighandId(kobjId(Trace.KCMP_SIGHAND, pid))
+                .setPidNsId(nsId(pid, "pid")).setNetNsId(nsId(pid, "net")).setIpcNsId(nsId(pid, "ipc"))
+                .setUtsNsId(nsId(pid, "uts")).setMntNsId(nsId(pid, "mnt")).setUserNsId(nsId(pid, "user"))
+                .setCgroupNsId(nsId(pid, "cgroup")).setTimeNsId(nsId(pid, "time")).build();
+    }
+
+    private final Map<Integer, Boolean> filesDone = new HashMap<>();
+    private final Map<Integer, Boolean> vmDone = new HashMap<>();
+    private final Map<Integer, Boolean> fsDone = new HashMap<>();
+
+    private void dumpTask(TaskNode t) throws DumpException, IOException {
+        if (t.zombie) {
+            dumpZombie(t);
+            return;
+        }
+        int pid = t.pid;
+        ProcStatus status = ProcStatus.read(pid);
+        TaskKobjIdsEntry ids = ids(pid);
+        try (ImageOut o = ImageOut.create(dir, "ids-" + pid + ".img", Magic.IDS)) {
+            o.entry(ids);
+        }
+        // registers and per-thread state
+        Fault.at("regs");
+        Map<Integer, ThreadRegs> regs = new LinkedHashMap<>();
+        for (int tid : t.threadList()) {
+            try {
+                regs.put(tid, ThreadRegs.read(tid));
+            } catch (Errno e) {
+                throw new DumpException("task " + pid + ": thread " + tid + ": cannot read registers: " + e.getMessage(), e);
+            }
+        }
+        Fault.at("parasite");
+        List<SaEntry> sigactions = sigactions(t, status);
+        checkTimers(t);
+        // files
+        Fault.at("files");
+        if (filesDone.putIfAbsent(ids.getFilesId(), Boolean.TRUE) == null) {
+            List<FdinfoEntry> fdi = fds.dump(t);
+            try (ImageOut o = ImageOut.create(dir, "fdinfo-" + ids.getFilesId() + ".img", Magic.FDINFO)) {
+                for (FdinfoEntry e : fdi) o.entry(e);
+            }
+        }
+        if (fsDone.putIfAbsent(ids.getFsId(), Boolean.TRUE) == null) {
+            int cwd = dirEntry(ProcMisc.cwd(pid), ProcFs.pid(pid).resolve("cwd"));
+            int rootId = dirEntry(ProcMisc.root(pid), ProcFs.pid(pid).resolve("root"));
+            try (ImageOut o = ImageOut.create(dir, "fs-" + pid + ".img", Magic.FS)) {
+                o.entry(FsEntry.newBuilder().setCwdId(cwd).setRootId(rootId).setUmask(status.umask()).build());
+            }
+        }
+        // memory
+        Fault.at("memory");
+        if (vmDone.putIfAbsent(ids.getVmId(), Boolean.TRUE) == null) {
+            dumpMm(t, status);
+        }
+        // cores
+        int i = 0;
+        for (Map.Entry<Integer, ThreadRegs> e : regs.entrySet()) {
+            int tid = e.getKey();
+            boolean leader = tid == pid;
+            writeCore(t, tid, e.getValue(), leader, status, sigactions);
+            i++;
+        }
+    }
+
+    private int dirEntry(String path, Path link) throws IOException {
+        Map<String, Object> a = Files.readAttributes(link, "unix:mode,dev,ino");
+        String key = "dir:" + a.get("dev") + ":" + a.get("ino") + ":" + path;
+        Integer id = files.opened.get(key);
+        if (id != null) return id;
+        id = files.newId();
+        files.opened.put(key, id);
+        files.add(FileEntry.newBuilder().setType(FdTypes.REG).setId(id).setReg(RegFileEntry.newBuilder().setId(id)
+                .setFlags(0).setPos(0).setFown(FileTable.NO_FOWN).setName(path).setMode((Integer) a.get("mode"))).build());
+        return id;
+    }
+
+    private void dumpMm(TaskNode t, ProcStatus status) throws DumpException, IOException {
+        int pid = t.pid;
+        List<Vma> vmas = ProcMaps.readSmaps(pid);
+        List<MemoryDumper.Area> areas = mem.areas(t, vmas, files);
+        ProcStat st = ProcStat.read(pid);
+        long brk = st.startBrk;
+        for (Vma v : vmas) if (v.path().equals("[heap]")) brk = Math.max(brk, v.end());
+        // exe: the mapped file with the same dev/ino as /proc/PID/exe
+        Map<String, Object> ea = Files.readAttributes(ProcFs.pid(pid).resolve("exe"), "unix:dev,ino");
+        Integer exeId = files.mapped.get(ea.get("dev") + ":" + ea.get("ino") + ":0");
+        if (exeId == null) {
+            exeId = files.newId();
+            files.mapped.put(ea.get("dev") + ":" + ea.get("ino") + ":0", exeId);
+            Map<String, Object> a = Files.readAttributes(ProcFs.pid(pid).resolve("exe"), "unix:mode,size");
+            files.add(FileEntry.newBuilder().setType(FdTypes.REG).setId(exeId).setReg(RegFileEntry.newBuilder()
+                    .setId(exeId).setFlags(0).setPos(0).setFown(FileTable.NO_FOWN).setName(ProcMisc.exe(pid))
+                    .setSize((Long) a.get("size")).setMode((Integer) a.get("mode"))).build());
+        }
+        String thp = status.get("THP_enabled");
+        MmEntry.Builder mm = MmEntry.newBuilder().setMmStartCode(st.startCode).setMmEndCode(st.endCode)
+                .setMmStartData(st.startData).setMmEndData(st.endData).setMmStartStack(st.startStack)
+                .setMmStartBrk(st.startBrk).setMmBrk(brk).setMmArgStart(st.argStart).setMmArgEnd(st.argEnd)
+                .setMmEnvStart(st.envStart).setMmEnvEnd(st.envEnd).setExeFileId(exeId)
+                .setDumpable(1).setThpDisabled("0".equals(thp));
+        for (long v : ProcMisc.auxv(pid)) mm.addMmSavedAuxv(v);
+        for (MemoryDumper.Area a : areas) mm.addVmas(a.entry());
+        try (ImageOut o = ImageOut.create(dir, "mm-" + pid + ".img", Magic.MM)) {
+            o.entry(mm.build());
+        }
+        long m0 = System.nanoTime();
+        MemoryDumper.Runs runs = mem.scan(t, areas);
+        long m1 = System.nanoTime();
+        stats.memdumpTime += (m1 - m0) / 1000;
+        int pagesId = nextPagesId++;
+        mem.write(t, runs, dir, pagesId);
+        Log.info("task " + pid + ": " + (runs.bytes() >>> 12) + " pages saved");
+    }
+
+    /** Without the parasite only default and ignored dispositions can be known; caught signals need it. */
+    private List<SaEntry> sigactions(TaskNode t, ProcStatus status) throws DumpException {
+        long caught = status.sigCgt();
+        if (caught != 0) {
+            throw new DumpException("task " + t.pid + ": has signal handlers (SigCgt " + Long.toHexString(caught)
+                    + "), which need the parasite to be saved; not available yet");
+        }
+        long ign = status.sigIgn();
+        List<SaEntry> out = new ArrayList<>();
+        for (int sig = 1; sig <= 64; sig++) {
+            if (sig == 9 || sig == 19) continue;
+            long h = (ign & (1L << (sig - 1))) != 0 ? 1 : 0;
+            out.add(SaEntry.newBuilder().setSigaction(h).setFlags(0).setRestorer(0).setMask(0)
+                    .setCompatSigaction(false).build());
+        }
+        return out;
+    }
+
+    private void checkTimers(TaskNode t) throws DumpException, IOException {
+        List<PosixTimers.Timer> timers;
+        try {
+            timers = PosixTimers.read(t.pid);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return;
+        }
+        if (!timers.isEmpty()) {
+            throw new DumpException("task " + t.pid + ": has " + timers.size()
+                    + " POSIX timer(s), which need the parasite to be saved; not available yet");
+        }
+    }
+
+    private void writeCore(TaskNode t, int tid, ThreadRegs r, boolean leader, ProcStatus pstatus,
+                           List<SaEntry> sigactions) throws IOException {
+        int pid = t.pid;
+        ProcStatus ts = ProcStatus.read(pid, tid);
+        ProcStat tst = ProcStat.read(pid, tid);
+        ThreadInfoX86.Builder ti = ThreadInfoX86.newBuilder().setClearTidAddr(0).setGpregs(r.gpregs)
+                .setFpregs(r.fpregs);
+        for (int e = 12; e <= 14; e++) ti.addTls(ThreadRegs.emptyTls(e));
+        long[] rl = robustList(tid);
+        ThreadCoreEntry.Builder tc = ThreadCoreEntry.newBuilder().setFutexRla(rl[0]).setFutexRlaLen((int) rl[1])
+                .setSchedNice(tst.nice).setSchedPolicy(tst.policy)
+                .setSas(ThreadSasEntry.newBuilder().setSsSp(0).setSsSize(0).setSsFlags(2))
+                .setSignalsP(SignalQueueEntry.newBuilder()).setCreds(creds(ts))
+                .setComm(ProcMisc.comm(pid, tid)).setCgSet(1);
+        if (tst.policy != 0) tc.setSchedPrio(tst.rtPriority);
+        if (!leader) tc.setBlkSigset(r.sigmask);
+        if (r.rseq != null) tc.setRseqEntry(r.rseq);
+        CoreEntry.Builder core = CoreEntry.newBuilder().setMtype(CoreEntry.March.X86_64).setThreadInfo(ti);
+        if (leader) {
+            TaskCoreEntry.Builder task = TaskCoreEntry.newBuilder()
+                    .setTaskState(t.stopped ? TASK_STOPPED : TASK_ALIVE).setExitCode(0)
+                    .setPersonality(ProcMisc.personality(pid)).setFlags((int) t.stat.flags).setBlkSigset(r.sigmask)
+                    .setComm(t.stat.comm).setTimers(itimers()).setRlimits(rlimits(pid))
+                    .setSignalsS(SignalQueueEntry.newBuilder()).setLoginuid((int) ProcMisc.loginuid(pid))
+                    .setOomScoreAdj(ProcMisc.oomScoreAdj(pid)).addAllSigactions(sigactions)
+                    .setChildSubreaper(false);
+            core.setTc(task);
+        }
+        core.setThreadCore(tc);
+        try (ImageOut o = ImageOut.create(dir, "core-" + tid + ".img", Magic.CORE)) {
+            o.entry(core.build());
+        }
+    }
+
+    private static long[] robustList(int tid) {
+        try {
+            com.sun.jna.Memory head = new com.sun.jna.Memory(8), len = new com.sun.jna.Memory(8);
+            org.jcriu.criu.sys.Trace.getRobustList(tid, head, len);
+            return new long[] {head.getLong(0), len.getLong(0)};
+        } catch (Errno e) {
+            return new long[] {0, 0};
+        }
+    }
+
+    private static TaskTimersEntry itimers() {
+        ItimerEntry zero = ItimerEntry.newBuilder().setIsec(0).setIusec(0).setVsec(0).setVusec(0).build();
+        return TaskTimersEntry.newBuilder().setReal(zero).setVirt(zero).setProf(zero).build();
+    }
+
+    private static TaskRlimitsEntry rlimits(int pid) throws Errno {
+        TaskRlimitsEntry.Builder b = TaskRlimitsEntry.newBuilder();
+        for (int r = 0; r < RLIM_NLIMITS; r++) {
+            long[] l = Trace.prlimit(pid, r);
+            b.addRlimits(RlimitEntry.newBuilder().setCur(l[0]).setMax(l[1]));
+        }
+        return b.build();
+    }
+
+    private static CredsEntry creds(ProcStatus s) {
+        long[] u = s.uids(), g = s.gids();
+        CredsEntry.Builder c = CredsEntry.newBuilder().setUid((int) u[0]).setGid((int) g[0]).setEuid((int) u[1])
+                .setEgid((int) g[1]).setSuid((int) u[2]).setSgid((int) g[2]).setFsuid((int) u[3]).setFsgid((int) g[3])
+                .setSecbits(0);
+        caps(c::addCapInh, s.capInh());
+        caps(c::addCapPrm, s.capPrm());
+        caps(c::addCapEff, s.capEff());
+        caps(c::addCapBnd, s.capBnd());
+        caps(c::addCapAmb, s.capAmb());
+        for (long gr : s.groups()) c.addGroups((int) gr);
+        return c.build();
+    }
+
+    private static void caps(java.util.function.IntConsumer add, long v) {
+        add.accept((int) v);
+        add.accept((int) (v >>> 32));
+    }
+
+    private void dumpZombie(TaskNode t) throws IOException {
+        int pid = t.pid;
+        CoreEntry core = CoreEntry.newBuilder().setMtype(CoreEntry.March.X86_64)
+                .setTc(TaskCoreEntry.newBuilder().setTaskState(TASK_DEAD).setExitCode(t.stat.exitCode)
+                        .setPersonality(0).setFlags((int) t.stat.flags).setBlkSigset(0).setComm(t.stat.comm))
+                .build();
+        try (ImageOut o = ImageOut.create(dir, "core-" + pid + ".img", Magic.CORE)) {
+            o.entry(core);
+        }
+    }
+
+    private void writeCommon(List<PstreeEntry> pstree) throws IOException {
+        int self = (int) ProcessHandle.current().pid();
+        TaskKobjIdsEntry rootIds = TaskKobjIdsEntry.newBuilder().setVmId(1).setFilesId(1).setFsId(1).setSighandId(1)
+                .setPidNsId(nsId(self, "pid")).setNetNsId(nsId(self, "net")).setIpcNsId(nsId(self, "ipc"))
+                .setUtsNsId(nsId(self, "uts")).setMntNsId(nsId(self, "mnt")).setUserNsId(nsId(self, "user"))
+                .setCgroupNsId(nsId(self, "cgroup")).setTimeNsId(nsId(self, "time")).build();
+        try (ImageOut o = ImageOut.create(dir, "inventory.img", Magic.INVENTORY)) {
+            o.entry(InventoryEntry.newBuilder().setImgVersion(2).setFdinfoPerId(true).setRootIds(rootIds)
+                    .setNsPerId(true).setRootCgSet(1).setLsmtype(Lsmtype.NO_LSM).setNetworkLockMethod(0)
+                    .setPluginsEntry(PluginsEntry.newBuilder()).setDumpCriuRunId(UUID.randomUUID().toString()).build());
+        }
+        try (ImageOut o = ImageOut.create(dir, "pstree.img", Magic.PSTREE)) {
+            for (PstreeEntry e : pstree) o.entry(e);
+        }
+        try (ImageOut o = ImageOut.create(dir, "files.img", Magic.FILES)) {
+            for (FileEntry e : files.entries) o.entry(e);
+        }
+        if (!extra.pipeData.isEmpty()) {
+            try (ImageOut o = ImageOut.create(dir, "pipes-data.img", Magic.PIPES_DATA)) {
+                for (Object[] pd : extra.pipeData) {
+                    o.entry((PipeDataEntry) pd[0]);
+                    o.raw(((ByteBuffer) pd[1]).rewind());
+                }
+            }
+        }
+        if (!extra.remaps.isEmpty()) {
+            try (ImageOut o = ImageOut.create(dir, "remap-fpath.img", Magic.REMAP_FPATH)) {
+                for (RemapFilePathEntry e : extra.remaps) o.entry(e);
+            }
+        }
+        for (Object[] g : extra.ghosts) {
+            try (ImageOut o = ImageOut.create(dir, "ghost-file-" + g[2] + ".img", Magic.GHOST_FILE)) {
+                o.entry((GhostFileEntry) g[0]);
+                o.raw(((ByteBuffer) g[1]).rewind());
+            }
+        }
+        try (ImageOut o = ImageOut.create(dir, "seccomp.img", Magic.SECCOMP)) {
+            o.entry(SeccompEntry.newBuilder().build());
+        }
+        long[] mono = Clock.now(1), boot = Clock.now(7);
+        try (ImageOut o = ImageOut.create(dir, "timens-0.img", Magic.TIMENS)) {
+            o.entry(TimensEntry.newBuilder().setMonotonic(Timespec.newBuilder().setTvSec(mono[0]).setTvNsec(mono[1]))
+                    .setBoottime(Timespec.newBuilder().setTvSec(boot[0]).setTvNsec(boot[1])).build());
+        }
+    }
+
+    private void writeStats() throws IOException {
+        DumpStatsEntry d = DumpStatsEntry.newBuilder().setFreezingTime((int) stats.freezingTime)
+                .setFrozenTime((int) stats.frozenTime).setMemdumpTime((int) stats.memdumpTime)
+                .setMemwriteTime((int) stats.memwriteTime).setPagesScanned(stats.pagesScanned)
+                .setPagesSkippedParent(0).setPagesWritten(stats.pagesWritten).setIrmapResolve(0)
+                .setPagesLazy(stats.pagesLazy).setPagePipes(stats.pagePipeBufs).setPagePipeBufs(stats.pagePipeBufs)
+                .setShpagesScanned(stats.shpagesScanned).setShpagesSkippedParent(0)
+                .setShpagesWritten(stats.shpagesWritten).build();
+        try (ImageOut o = ImageOut.create(dir, "stats-dump", Magic.STATS, true)) {
+            o.entry(StatsEntry.newBuilder().setDump(d).build());
+        }
+    }
+}

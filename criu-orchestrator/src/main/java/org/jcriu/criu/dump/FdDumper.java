@@ -1,0 +1,246 @@
+package org.jcriu.criu.dump;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jcriu.criu.proc.Fdinfo;
+import org.jcriu.criu.proc.ProcFs;
+import org.jcriu.criu.sys.Errno;
+import org.jcriu.criu.sys.Fd;
+import org.jcriu.criu.sys.Pidfd;
+import org.jcriu.criu.sys.Pipes;
+import org.jcriu.criu.sys.Trace;
+import org.jcriu.images.proto.EventfdFileEntry;
+import org.jcriu.images.proto.EventpollFileEntry;
+import org.jcriu.images.proto.EventpollTfdEntry;
+import org.jcriu.images.proto.FdTypes;
+import org.jcriu.images.proto.FdinfoEntry;
+import org.jcriu.images.proto.FileEntry;
+import org.jcriu.images.proto.GhostFileEntry;
+import org.jcriu.images.proto.PipeDataEntry;
+import org.jcriu.images.proto.PipeEntry;
+import org.jcriu.images.proto.RegFileEntry;
+import org.jcriu.images.proto.RemapFilePathEntry;
+import org.jcriu.images.proto.RemapType;
+import org.jcriu.images.proto.SignalfdEntry;
+import org.jcriu.images.proto.TimerfdEntry;
+import org.jcriu.images.proto.Timeval;
+
+/**
+ * Every fd of a task: its kind from readlink(/proc/PID/fd/N), its state from
+ * fdinfo and from a copy of the fd taken with pidfd_getfd; shared open file
+ * descriptions found with kcmp(KCMP_FILE) get one id. Writes nothing itself:
+ * entries go to the FileTable (files.img) and to the extra images (pipes-data,
+ * ghost files) through {@link Extra}.
+ */
+final class FdDumper {
+    static final int O_CLOEXEC = 02000000, O_ACCMODE = 3, FD_CLOEXEC = 1;
+
+    /** Extra images the fds need, written once at the end. */
+    static final class Extra {
+        final List<Object[]> pipeData = new ArrayList<>(); // {PipeDataEntry, ByteBuffer}
+        final List<RemapFilePathEntry> remaps = new ArrayList<>();
+        final List<Object[]> ghosts = new ArrayList<>(); // {GhostFileEntry, ByteBuffer, id}
+        final Map<Long, Boolean> pipesSeen = new HashMap<>();
+        int nextGhostId = 1;
+    }
+
+    /** One fd already saved, for kcmp against later ones. */
+    private record Seen(int pid, int fd, String key, int id) {}
+
+    private final FileTable files;
+    private final Extra extra;
+    private final List<Seen> seen = new ArrayList<>();
+
+    FdDumper(FileTable files, Extra extra) {
+        this.files = files;
+        this.extra = extra;
+    }
+
+    /** Saves every fd of the task; returns its fdinfo entries in fd order. */
+    List<FdinfoEntry> dump(TaskNode t) throws DumpException, IOException {
+        List<FdinfoEntry> out = new ArrayList<>();
+        try (Fd pidfd = Pidfd.open(t.pid)) {
+            for (int fd : ProcFs.fds(t.pid)) {
+                String link;
+                Fdinfo fi;
+                try {
+                    link = ProcFs.readlink(ProcFs.pid(t.pid).resolve("fd").resolve(Integer.toString(fd)));
+                    fi = Fdinfo.read(t.pid, fd);
+                } catch (java.nio.file.NoSuchFileException e) {
+                    continue; // closed meanwhile (cannot happen while frozen)
+                }
+                FdTypes type = kind(t, fd, link, fi);
+                int fdflags = (fi.flags() & O_CLOEXEC) != 0 ? FD_CLOEXEC : 0;
+                int id = save(t, pidfd, fd, link, fi, type);
+                out.add(FdinfoEntry.newBuilder().setId(id).setFlags(fdflags).setType(type).setFd(fd).build());
+            }
+        } catch (Errno e) {
+            throw new DumpException("task " + t.pid + ": cannot read its fds: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /** Classifies an fd by its link and fdinfo; unsupported kinds fail the dump naming task, fd and kind. */
+    static FdTypes kind(TaskNode t, int fd, String link, Fdinfo fi) throws DumpException {
+        if (link.startsWith("pipe:[")) return FdTypes.PIPE;
+        if (link.startsWith("socket:[")) return FdTypes.UNIXSK; // refined by the socket dumper
+        if (link.startsWith("anon_inode:")) {
+            String k = link.substring(11);
+            switch (k) {
+                case "[eventfd]": return FdTypes.EVENTFD;
+                case "[eventpoll]": return FdTypes.EVENTPOLL;
+                case "[signalfd]": return FdTypes.SIGNALFD;
+                case "[timerfd]": return FdTypes.TIMERFD;
+                case "inotify": return FdTypes.INOTIFY;
+                case "[fanotify]": return FdTypes.FANOTIFY;
+                default: throw unsupported(t, fd, k);
+            }
+        }
+        if (link.startsWith("/memfd:")) return FdTypes.MEMFD;
+        if (link.startsWith("/")) {
+            if (link.startsWith("/dev/pts/") || link.startsWith("/dev/tty") || link.equals("/dev/console")
+                    || link.equals("/dev/ptmx")) {
+                return FdTypes.TTY;
+            }
+            return FdTypes.REG;
+        }
+        throw unsupported(t, fd, link);
+    }
+
+    static DumpException unsupported(TaskNode t, int fd, String kind) {
+        return new DumpException("task " + t.pid + ": fd " + fd + " is " + kind + ", which jcriu cannot save yet");
+    }
+
+    private int save(TaskNode t, Fd pidfd, int fd, String link, Fdinfo fi, FdTypes type)
+            throws DumpException, IOException {
+        String key = type + ":" + fi.ino() + ":" + link;
+        for (Seen s : seen) {
+            if (s.key.equals(key) && Trace.kcmp(s.pid, t.pid, Trace.KCMP_FILE, s.fd, fd) == 0) return s.id;
+        }
+        int id = files.newId();
+        seen.add(new Seen(t.pid, fd, key, id));
+        int flags = fi.flags() & ~O_CLOEXEC;
+        switch (type) {
+            case REG -> files.add(regFile(t, fd, link, fi, id, flags));
+            case PIPE -> files.add(pipe(t, fd, link, fi, id, flags));
+            case EVENTFD -> files.add(FileEntry.newBuilder().setType(type).setId(id).setEfd(EventfdFileEntry.newBuilder()
+                    .setId(id).setFlags(flags).setFown(FileTable.NO_FOWN).setCounter(fi.eventfdCount())).build());
+            case SIGNALFD -> files.add(FileEntry.newBuilder().setType(type).setId(id).setSgfd(SignalfdEntry.newBuilder()
+                    .setId(id).setFlags(flags).setFown(FileTable.NO_FOWN).setSigmask(fi.sigmask())).build());
+            case TIMERFD -> {
+                long[] v = fi.itValue(), in = fi.itInterval();
+                files.add(FileEntry.newBuilder().setType(type).setId(id).setTfd(TimerfdEntry.newBuilder().setId(id)
+                        .setFlags(flags).setFown(FileTable.NO_FOWN).setClockid(fi.clockid()).setTicks(fi.ticks())
+                        .setSettimeFlags(fi.settimeFlags()).setVsec(v[0]).setVnsec(v[1]).setIsec(in[0])
+                        .setInsec(in[1])).build());
+            }
+            case EVENTPOLL -> {
+                EventpollFileEntry.Builder e = EventpollFileEntry.newBuilder().setId(id).setFlags(flags)
+                        .setFown(FileTable.NO_FOWN);
+                for (Fdinfo.EpollTarget tg : fi.epollTargets()) {
+                    e.addTfd(EventpollTfdEntry.newBuilder().setId(0).setTfd(tg.tfd()).setEvents(tg.events())
+                            .setData(tg.data()).setDev(tg.sdev()).setInode(tg.ino()).setPos(tg.pos()));
+                }
+                files.add(FileEntry.newBuilder().setType(type).setId(id).setEpfd(e).build());
+            }
+            default -> throw unsupported(t, fd, type.name().toLowerCase() + " (" + link + ")");
+        }
+        return id;
+    }
+
+    private FileEntry regFile(TaskNode t, int fd, String link, Fdinfo fi, int id, int flags)
+            throws IOException, DumpException {
+        Path p = ProcFs.pid(t.pid).resolve("fd").resolve(Integer.toString(fd));
+        Map<String, Object> a = Files.readAttributes(p, "unix:mode,size,dev,ino,uid,gid,nlink,lastAccessTime,lastModifiedTime");
+        int mode = (Integer) a.get("mode");
+        boolean deleted = link.endsWith(" (deleted)") && (Integer) a.get("nlink") == 0;
+        String name = deleted ? link.substring(0, link.length() - 10) : link;
+        RegFileEntry.Builder r = RegFileEntry.newBuilder().setId(id).setFlags(flags).setPos(fi.pos())
+                .setFown(FileTable.NO_FOWN).setName(name).setMode(mode);
+        int fmt = mode & 0170000;
+        if (fmt == 0100000) r.setSize((Long) a.get("size"));
+        if (deleted) {
+            if (fmt != 0100000) throw unsupported(t, fd, "an unlinked non-regular file " + name);
+            ghost(t, fd, id, a, name);
+        }
+        return FileEntry.newBuilder().setType(FdTypes.REG).setId(id).setReg(r).build();
+    }
+
+    /** An unlinked regular file: its whole content goes to ghost-file-N.img, CRIU's way. */
+    private void ghost(TaskNode t, int fd, int id, Map<String, Object> a, String name) throws IOException {
+        long size = (Long) a.get("size");
+        if (size > (64L << 20)) throw new IOException("task " + t.pid + ": fd " + fd + ": unlinked file " + name
+                + " is larger than 64 MiB");
+        Path p = ProcFs.pid(t.pid).resolve("fd").resolve(Integer.toString(fd));
+        ByteBuffer data = ByteBuffer.allocateDirect((int) Math.max(size, 1));
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(p, java.nio.file.StandardOpenOption.READ)) {
+            long off = 0;
+            while (off < size) {
+                int n = ch.read(data, off);
+                if (n <= 0) break;
+                off += n;
+            }
+        }
+        data.flip();
+        long dev = (Long) a.get("dev");
+        int kdev = (int) (((dev >>> 8) & 0xfff) << 20 | (dev & 0xff) | ((dev >>> 12) & 0xfff00));
+        long at = ((java.nio.file.attribute.FileTime) a.get("lastAccessTime")).to(java.util.concurrent.TimeUnit.MICROSECONDS);
+        long mt = ((java.nio.file.attribute.FileTime) a.get("lastModifiedTime")).to(java.util.concurrent.TimeUnit.MICROSECONDS);
+        GhostFileEntry g = GhostFileEntry.newBuilder().setUid((Integer) a.get("uid")).setGid((Integer) a.get("gid"))
+                .setMode((Integer) a.get("mode")).setDev(kdev).setIno((Long) a.get("ino"))
+                .setAtim(Timeval.newBuilder().setTvSec(at / 1_000_000).setTvUsec(at % 1_000_000))
+                .setMtim(Timeval.newBuilder().setTvSec(mt / 1_000_000).setTvUsec(mt % 1_000_000)).build();
+        int gid = extra.nextGhostId++;
+        extra.ghosts.add(new Object[] {g, data, gid});
+        extra.remaps.add(RemapFilePathEntry.newBuilder().setOrigId(id).setRemapId(gid).setRemapType(RemapType.GHOST).build());
+    }
+
+    private FileEntry pipe(TaskNode t, int fd, String link, Fdinfo fi, int id, int flags) throws IOException {
+        long ino = Long.parseLong(link.substring(6, link.length() - 1));
+        if (extra.pipesSeen.putIfAbsent(ino, Boolean.TRUE) == null) {
+            Path p = ProcFs.pid(t.pid).resolve("fd").resolve(Integer.toString(fd));
+            try (Fd rd = Pipes.open(p.toString(), Pipes.O_NONBLOCK | Pipes.O_CLOEXEC)) {
+                int bytes = Pipes.available(rd.fd());
+                int size = Pipes.size(rd);
+                if (bytes > 0) {
+                    Fd[] mine = Pipes.pipe(Pipes.O_NONBLOCK | Pipes.O_CLOEXEC);
+                    try {
+                        if (Pipes.size(mine[1]) < size) Pipes.setSize(mine[1], size);
+                        long got = Pipes.tee(rd, mine[1], bytes, Pipes.SPLICE_F_NONBLOCK);
+                        if (got != bytes) throw new IOException("task " + t.pid + ": fd " + fd + ": tee copied " + got
+                                + " of " + bytes + " bytes of pipe " + ino);
+                        ByteBuffer data = ByteBuffer.allocateDirect(bytes);
+                        Pointer ptr = Native.getDirectBufferPointer(data);
+                        long n = 0;
+                        while (n < bytes) {
+                            long r = Pipes.read(mine[0].fd(), ptr.share(n), bytes - n);
+                            if (r <= 0) break;
+                            n += r;
+                        }
+                        extra.pipeData.add(new Object[] {PipeDataEntry.newBuilder().setPipeId((int) ino).setBytes(bytes)
+                                .setSize(size).build(), data});
+                    } finally {
+                        mine[0].close();
+                        mine[1].close();
+                    }
+                }
+            }
+        }
+        return FileEntry.newBuilder().setType(FdTypes.PIPE).setId(id).setPipe(PipeEntry.newBuilder().setId(id)
+                .setPipeId((int) ino).setFlags(flags).setFown(FileTable.NO_FOWN)).build();
+    }
+
+    @SuppressWarnings("unused")
+    private static Memory scratch(int n) {
+        return new Memory(n);
+    }
+}

@@ -1,0 +1,237 @@
+package org.jcriu.criu.dump;
+
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jcriu.criu.proc.ProcFs;
+import org.jcriu.criu.proc.Vma;
+import org.jcriu.criu.sys.PagemapScan;
+import org.jcriu.criu.sys.ProcessMem;
+import org.jcriu.images.proto.FileEntry;
+import org.jcriu.images.proto.FdTypes;
+import org.jcriu.images.proto.PagemapEntry;
+import org.jcriu.images.proto.PagemapHead;
+import org.jcriu.images.proto.RegFileEntry;
+import org.jcriu.images.proto.VmaEntry;
+
+/**
+ * A task's address space: VmaEntry per area (mm-PID.img) and the pages worth
+ * saving (pagemap-PID.img + pages-N.img). Pages go task -> direct buffer
+ * (process_vm_readv) -> FileChannel.write: never through the Java heap.
+ */
+final class MemoryDumper {
+    static final int PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
+    static final int MAP_SHARED = 1, MAP_PRIVATE = 2, MAP_ANON = 0x20, MAP_GROWSDOWN = 0x100;
+    static final int VMA_AREA_REGULAR = 1, VMA_AREA_STACK = 1 << 1, VMA_AREA_VSYSCALL = 1 << 2,
+            VMA_AREA_VDSO = 1 << 3, VMA_AREA_HEAP = 1 << 5, VMA_FILE_PRIVATE = 1 << 6, VMA_FILE_SHARED = 1 << 7,
+            VMA_ANON_SHARED = 1 << 8, VMA_ANON_PRIVATE = 1 << 9, VMA_AREA_SYSVIPC = 1 << 10,
+            VMA_AREA_SOCKET = 1 << 11, VMA_AREA_VVAR = 1 << 12, VMA_AREA_AIORING = 1 << 13, VMA_AREA_MEMFD = 1 << 14;
+    static final int PE_PARENT = 1, PE_LAZY = 2, PE_PRESENT = 4;
+    private static final int BUF = 16 << 20;
+
+    private final DumpStats stats;
+    private ByteBuffer buf;
+    private long bufAddr;
+    private final ProcessMem pm = new ProcessMem();
+
+    MemoryDumper(DumpStats stats) {
+        this.stats = stats;
+    }
+
+    /** One area as saved, with the smaps line it came from. */
+    record Area(Vma vma, VmaEntry entry) {}
+
+    /** Turns the task's areas into VmaEntry, registering mapped files in files. */
+    List<Area> areas(TaskNode t, List<Vma> vmas, FileTable files) throws DumpException, IOException {
+        List<Area> out = new ArrayList<>();
+        for (Vma v : vmas) {
+            int prot = (v.read() ? PROT_READ : 0) | (v.write() ? PROT_WRITE : 0) | (v.exec() ? PROT_EXEC : 0);
+            int flags = v.shared() ? MAP_SHARED : MAP_PRIVATE;
+            if (v.hasFlag("gd")) flags |= MAP_GROWSDOWN;
+            int status;
+            long shmid = 0, pgoff = 0;
+            Integer fdflags = null;
+            String p = v.path();
+            if (p.equals("[vsyscall]")) {
+                status = VMA_AREA_VSYSCALL | VMA_ANON_PRIVATE;
+                flags |= MAP_ANON;
+            } else if (p.equals("[vdso]")) {
+                status = VMA_AREA_REGULAR | VMA_AREA_VDSO | VMA_ANON_PRIVATE;
+                flags |= MAP_ANON;
+            } else if (p.equals("[vvar]") || p.equals("[vvar_vclock]")) {
+                status = VMA_AREA_REGULAR | VMA_ANON_PRIVATE | VMA_AREA_VVAR;
+                flags |= MAP_ANON;
+            } else if (v.inode() == 0) {
+                if (v.isSpecial() && !p.equals("[heap]") && !p.startsWith("[stack") && !p.startsWith("[anon")) {
+                    throw new DumpException("task " + t.pid + ": area " + v.range() + " is of unsupported kind " + p);
+                }
+                if (v.shared()) {
+                    throw new DumpException("task " + t.pid + ": area " + v.range() + " is shared anonymous memory without an inode");
+                }
+                status = VMA_AREA_REGULAR | VMA_ANON_PRIVATE | (p.equals("[heap]") ? VMA_AREA_HEAP : 0);
+                flags |= MAP_ANON;
+            } else if (p.startsWith("/dev/zero") || p.startsWith("/SYSV") || p.startsWith("/memfd:")) {
+                throw new DumpException("task " + t.pid + ": area " + v.range() + " (" + p
+                        + ") is shared memory, which jcriu cannot save yet");
+            } else {
+                Path mf = ProcFs.pid(t.pid).resolve("map_files").resolve(v.range());
+                Map<String, Object> a = Files.readAttributes(mf, "unix:mode,size,dev,ino");
+                if (v.deleted()) {
+                    throw new DumpException("task " + t.pid + ": area " + v.range() + " maps the unlinked file "
+                            + v.cleanPath() + ", which jcriu cannot save yet");
+                }
+                int oflags = v.shared() && v.write() ? 2 : 0;
+                String key = a.get("dev") + ":" + a.get("ino") + ":" + oflags;
+                Integer id = files.mapped.get(key);
+                if (id == null) {
+                    id = files.newId();
+                    files.mapped.put(key, id);
+                    files.add(FileEntry.newBuilder().setType(FdTypes.REG).setId(id)
+                            .setReg(RegFileEntry.newBuilder().setId(id).setFlags(oflags).setPos(0)
+                                    .setFown(FileTable.NO_FOWN).setName(v.cleanPath())
+                                    .setSize((Long) a.get("size")).setMode((Integer) a.get("mode")))
+                            .build());
+                }
+                shmid = id;
+                pgoff = v.pgoff();
+                fdflags = oflags;
+                status = VMA_AREA_REGULAR | (v.shared() ? VMA_FILE_SHARED : VMA_FILE_PRIVATE);
+            }
+            VmaEntry.Builder e = VmaEntry.newBuilder().setStart(v.start()).setEnd(v.end()).setPgoff(pgoff)
+                    .setShmid(shmid).setProt(prot).setFlags(flags).setStatus(status).setFd(-1);
+            long madv = madv(v);
+            if (madv != 0) e.setMadv(madv);
+            if (fdflags != null) e.setFdflags(fdflags);
+            out.add(new Area(v, e.build()));
+        }
+        return out;
+    }
+
+    /** The madvise bits CRIU keeps, from smaps VmFlags. */
+    static long madv(Vma v) {
+        long m = 0;
+        if (v.hasFlag("hg")) m |= 1L << 14; // MADV_HUGEPAGE
+        if (v.hasFlag("nh")) m |= 1L << 15; // MADV_NOHUGEPAGE
+        if (v.hasFlag("dc")) m |= 1L << 10; // MADV_DONTFORK
+        if (v.hasFlag("dd")) m |= 1L << 16; // MADV_DONTDUMP
+        if (v.hasFlag("wf")) m |= 1L << 18; // MADV_WIPEONFORK
+        if (v.hasFlag("mg")) m |= 1L << 12; // MADV_MERGEABLE
+        return m;
+    }
+
+    /** Runs of pages to save: parallel arrays filled by {@link #scan}. */
+    static final class Runs {
+        long[] addr = new long[64];
+        long[] len = new long[64];
+        int[] flags = new int[64];
+        int n;
+
+        void add(long a, long l, int f) {
+            if (n > 0 && addr[n - 1] + len[n - 1] == a && flags[n - 1] == f) {
+                len[n - 1] += l;
+                return;
+            }
+            if (n == addr.length) {
+                addr = java.util.Arrays.copyOf(addr, n * 2);
+                len = java.util.Arrays.copyOf(len, n * 2);
+                flags = java.util.Arrays.copyOf(flags, n * 2);
+            }
+            addr[n] = a;
+            len[n] = l;
+            flags[n] = f;
+            n++;
+        }
+
+        long bytes() {
+            long b = 0;
+            for (int i = 0; i < n; i++) b += len[i];
+            return b;
+        }
+    }
+
+    /** Finds the pages to save in the task's private areas. */
+    Runs scan(TaskNode t, List<Area> areas) throws IOException {
+        Runs r = new Runs();
+        try (PagemapScan ps = new PagemapScan(t.pid)) {
+            for (Area a : areas) {
+                int st = a.entry().getStatus();
+                if ((st & (VMA_AREA_VSYSCALL | VMA_AREA_VVAR)) != 0) continue;
+                if ((st & (VMA_FILE_SHARED | VMA_ANON_SHARED)) != 0) continue;
+                if (!a.vma().read() && !a.vma().write() && !a.vma().exec()) {
+                    // PROT_NONE: nothing can be present that the task could see, but pages may be
+                    // there from before an mprotect; save them as well
+                }
+                boolean lazy = (st & VMA_ANON_PRIVATE) != 0 && (st & VMA_AREA_VDSO) == 0;
+                int f = PE_PRESENT | (lazy ? PE_LAZY : 0);
+                stats.pagesScanned += a.vma().pages();
+                ps.scan(a.vma().start(), a.vma().end(), true, (s, e) -> {
+                    r.add(s, e - s, f);
+                    return 0;
+                });
+            }
+        }
+        return r;
+    }
+
+    /** Writes pagemap-PID.img and the pages themselves into pages-ID.img. */
+    void write(TaskNode t, Runs r, Path dir, int pagesId) throws IOException, DumpException {
+        try (ImageOut pmi = ImageOut.create(dir, "pagemap-" + t.pid + ".img", Magic.PAGEMAP)) {
+            pmi.entry(PagemapHead.newBuilder().setPagesId(pagesId).build());
+            for (int i = 0; i < r.n; i++) {
+                pmi.entry(PagemapEntry.newBuilder().setVaddr(r.addr[i]).setCompatNrPages(0).setFlags(r.flags[i])
+                        .setNrPages(r.len[i] >>> 12).build());
+                if ((r.flags[i] & PE_LAZY) != 0) stats.pagesLazy += r.len[i] >>> 12;
+            }
+        }
+        if (buf == null) {
+            buf = ByteBuffer.allocateDirect(BUF);
+            bufAddr = Pointer.nativeValue(Native.getDirectBufferPointer(buf));
+        }
+        try (FileChannel out = FileChannel.open(dir.resolve("pages-" + pagesId + ".img"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            // split runs into pieces that fit the buffer
+            long[] pa = new long[ProcessMem.IOV_MAX];
+            long[] pl = new long[ProcessMem.IOV_MAX];
+            int i = 0;
+            long off = 0; // offset inside run i
+            while (i < r.n) {
+                int k = 0;
+                long fill = 0;
+                while (i < r.n && k < pa.length && fill < BUF) {
+                    long take = Math.min(r.len[i] - off, BUF - fill);
+                    pa[k] = r.addr[i] + off;
+                    pl[k] = take;
+                    k++;
+                    fill += take;
+                    off += take;
+                    if (off == r.len[i]) {
+                        i++;
+                        off = 0;
+                    }
+                }
+                long t0 = System.nanoTime();
+                long got = pm.readv(t.pid, bufAddr, pa, pl, 0, k);
+                long t1 = System.nanoTime();
+                if (got != fill) {
+                    throw new DumpException("task " + t.pid + ": read " + got + " of " + fill + " bytes of memory at 0x"
+                            + Long.toHexString(pa[0]));
+                }
+                buf.clear().limit((int) fill);
+                while (buf.hasRemaining()) out.write(buf);
+                long t2 = System.nanoTime();
+                stats.memdumpTime += (t1 - t0) / 1000;
+                stats.memwriteTime += (t2 - t1) / 1000;
+                stats.pagesWritten += fill >>> 12;
+                stats.pagePipeBufs++;
+            }
+        }
+    }
+}

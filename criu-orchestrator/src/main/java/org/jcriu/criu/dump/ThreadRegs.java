@@ -1,0 +1,136 @@
+package org.jcriu.criu.dump;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+import org.jcriu.criu.sys.Errno;
+import org.jcriu.criu.sys.Trace;
+import org.jcriu.images.proto.RseqEntry;
+import org.jcriu.images.proto.UserDescT;
+import org.jcriu.images.proto.UserX86FpregsEntry;
+import org.jcriu.images.proto.UserX86RegsEntry;
+import org.jcriu.images.proto.UserX86RegsMode;
+import org.jcriu.images.proto.UserX86XsaveEntry;
+
+/**
+ * The CPU state of one frozen thread, by ptrace: general registers (with the
+ * interrupted syscall rewound for a restart, as the kernel would on return),
+ * the xsave area, the blocked-signal mask, the rseq registration.
+ */
+final class ThreadRegs {
+    private static final long ERESTARTSYS = -512, ERESTARTNOINTR = -513, ERESTARTNOHAND = -514,
+            ERESTART_RESTARTBLOCK = -516, EINTR = -4;
+    private static final int XSAVE_BUF = 8192;
+
+    final UserX86RegsEntry gpregs;
+    final UserX86FpregsEntry fpregs;
+    final long sigmask;
+    final RseqEntry rseq;
+    final long fsBase;
+
+    private ThreadRegs(UserX86RegsEntry gp, UserX86FpregsEntry fp, long sigmask, RseqEntry rseq, long fsBase) {
+        this.gpregs = gp;
+        this.fpregs = fp;
+        this.sigmask = sigmask;
+        this.rseq = rseq;
+        this.fsBase = fsBase;
+    }
+
+    static ThreadRegs read(int tid) throws Errno {
+        Memory r = new Memory(Trace.USER_REGS_SIZE);
+        Trace.ptrace("ptrace(PTRACE_GETREGS)", Trace.PTRACE_GETREGS, tid, 0, Pointer.nativeValue(r));
+        long[] v = new long[27];
+        for (int i = 0; i < 27; i++) v[i] = r.getLong(i * 8L);
+        // indexes: 10 ax, 11 cx, 15 orig_ax, 16 ip
+        if ((int) v[15] >= 0) {
+            long ax = (int) v[10];
+            if (ax == ERESTARTNOHAND || ax == ERESTARTSYS || ax == ERESTARTNOINTR) {
+                v[10] = v[15];
+                v[16] -= 2;
+            } else if (ax == ERESTART_RESTARTBLOCK) {
+                v[10] = EINTR;
+            }
+        }
+        UserX86RegsEntry gp = UserX86RegsEntry.newBuilder()
+                .setR15(v[0]).setR14(v[1]).setR13(v[2]).setR12(v[3]).setBp(v[4]).setBx(v[5]).setR11(v[6])
+                .setR10(v[7]).setR9(v[8]).setR8(v[9]).setAx(v[10]).setCx(v[11]).setDx(v[12]).setSi(v[13])
+                .setDi(v[14]).setOrigAx(v[15]).setIp(v[16]).setCs(v[17]).setFlags(v[18]).setSp(v[19])
+                .setSs(v[20]).setFsBase(v[21]).setGsBase(v[22]).setDs(v[23]).setEs(v[24]).setFs(v[25])
+                .setGs(v[26]).setMode(UserX86RegsMode.NATIVE).build();
+
+        Memory xs = new Memory(XSAVE_BUF);
+        xs.clear();
+        Memory iov = new Memory(16);
+        iov.setLong(0, Pointer.nativeValue(xs));
+        iov.setLong(8, XSAVE_BUF);
+        Trace.ptrace("ptrace(PTRACE_GETREGSET, NT_X86_XSTATE)", Trace.PTRACE_GETREGSET, tid, Trace.NT_X86_XSTATE,
+                Pointer.nativeValue(iov));
+        long xlen = iov.getLong(8);
+        UserX86FpregsEntry fp = fpregs(xs, xlen);
+
+        Memory mask = new Memory(8);
+        Trace.ptrace("ptrace(PTRACE_GETSIGMASK)", Trace.PTRACE_GETSIGMASK, tid, 8, Pointer.nativeValue(mask));
+
+        RseqEntry rseq = null;
+        Memory rc = new Memory(24);
+        rc.clear();
+        try {
+            Trace.ptrace("ptrace(PTRACE_GET_RSEQ_CONFIGURATION)", Trace.PTRACE_GET_RSEQ_CONFIGURATION, tid, 24,
+                    Pointer.nativeValue(rc));
+            long ptr = rc.getLong(0);
+            if (ptr != 0) {
+                rseq = RseqEntry.newBuilder().setRseqAbiPointer(ptr).setRseqAbiSize(rc.getInt(8))
+                        .setSignature(rc.getInt(12)).build();
+            } else {
+                rseq = RseqEntry.newBuilder().setRseqAbiPointer(0).setRseqAbiSize(0).setSignature(0).build();
+            }
+        } catch (Errno e) {
+            if (e.errno() != Errno.EINVAL && e.errno() != Errno.EOPNOTSUPP) throw e;
+        }
+        return new ThreadRegs(gp, fp, mask.getLong(0), rseq, v[21]);
+    }
+
+    /** struct fxregs_state (512 bytes), the xsave header and the extended components at their standard offsets. */
+    static UserX86FpregsEntry fpregs(Memory xs, long len) {
+        UserX86FpregsEntry.Builder b = UserX86FpregsEntry.newBuilder()
+                .setCwd(xs.getShort(0) & 0xffff).setSwd(xs.getShort(2) & 0xffff).setTwd(xs.getShort(4) & 0xffff)
+                .setFop(xs.getShort(6) & 0xffff).setRip(xs.getLong(8)).setRdp(xs.getLong(16))
+                .setMxcsr(xs.getInt(24)).setMxcsrMask(xs.getInt(28));
+        for (int i = 0; i < 32; i++) b.addStSpace(xs.getInt(32 + i * 4L));
+        for (int i = 0; i < 64; i++) b.addXmmSpace(xs.getInt(160 + i * 4L));
+        if (len > 576) {
+            // fx_sw_bytes in the software-reserved area: magic1, extended_size, xfeatures, xstate_size
+            long features = xs.getInt(464) == 0x46505853 ? xs.getLong(472) : xs.getLong(512);
+            UserX86XsaveEntry.Builder x = UserX86XsaveEntry.newBuilder().setXstateBv(xs.getLong(512));
+            if ((features & (1 << 2)) != 0 && len >= 576 + 256) {
+                for (int i = 0; i < 64; i++) x.addYmmhSpace(xs.getInt(576 + i * 4L));
+            }
+            if ((features & (1 << 3)) != 0 && len >= 960 + 64) {
+                for (int i = 0; i < 8; i++) x.addBndregState(xs.getLong(960 + i * 8L));
+            }
+            if ((features & (1 << 4)) != 0 && len >= 1024 + 16) {
+                for (int i = 0; i < 2; i++) x.addBndcsrState(xs.getLong(1024 + i * 8L));
+            }
+            if ((features & (1 << 5)) != 0 && len >= 1088 + 64) {
+                for (int i = 0; i < 8; i++) x.addOpmaskReg(xs.getLong(1088 + i * 8L));
+            }
+            if ((features & (1 << 6)) != 0 && len >= 1152 + 512) {
+                for (int i = 0; i < 64; i++) x.addZmmUpper(xs.getLong(1152 + i * 8L));
+            }
+            if ((features & (1 << 7)) != 0 && len >= 1664 + 1024) {
+                for (int i = 0; i < 128; i++) x.addHi16Zmm(xs.getLong(1664 + i * 8L));
+            }
+            if ((features & (1 << 9)) != 0 && len >= 2688 + 8) {
+                for (int i = 0; i < 2; i++) x.addPkru(xs.getInt(2688 + i * 4L));
+            }
+            b.setXsave(x);
+        }
+        return b.build();
+    }
+
+    /** The three GDT TLS slots of a 64-bit task, empty as the kernel shows them. */
+    static UserDescT emptyTls(int entry) {
+        return UserDescT.newBuilder().setEntryNumber(entry).setBaseAddr(0).setLimit(0).setSeg32Bit(false)
+                .setContentsH(false).setContentsL(false).setReadExecOnly(true).setLimitInPages(false)
+                .setSegNotPresent(true).setUsable(false).build();
+    }
+}

@@ -1,0 +1,114 @@
+package org.jcriu.criu.sys;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Pointer;
+import java.io.IOException;
+
+/** pipe2, tee, splice and the pipe fcntls: moving bytes between fds without a user copy. */
+public final class Pipes {
+    /** fcntl commands. */
+    public static final int F_SETPIPE_SZ = 1031, F_GETPIPE_SZ = 1032;
+    /** flags. */
+    public static final int O_NONBLOCK = 04000, O_CLOEXEC = 02000000;
+    /** splice/tee flags. */
+    public static final int SPLICE_F_MOVE = 1, SPLICE_F_NONBLOCK = 2, SPLICE_F_MORE = 4, SPLICE_F_GIFT = 8;
+    /** ioctl FIONREAD: bytes queued in a pipe or socket. */
+    public static final int FIONREAD = 0x541B;
+
+    private Pipes() {}
+
+    /** pipe2(flags): {read end, write end}. */
+    public static Fd[] pipe(int flags) throws Errno {
+        int[] p = new int[2];
+        try {
+            LibC.pipe2(p, flags);
+        } catch (LastErrorException e) {
+            throw new Errno("pipe2", e.getErrorCode());
+        }
+        return new Fd[] {new Fd(p[0]), new Fd(p[1])};
+    }
+
+    /** tee(in, out, len, flags): duplicates pipe content without consuming it. */
+    public static long tee(Fd in, Fd out, long len, int flags) throws Errno {
+        try {
+            return LibC.tee(in.fd(), out.fd(), len, flags);
+        } catch (LastErrorException e) {
+            throw new Errno("tee", e.getErrorCode());
+        }
+    }
+
+    /** splice(in, NULL, out, NULL, len, flags). */
+    public static long splice(int in, int out, long len, int flags) throws Errno {
+        try {
+            return LibC.splice(in, null, out, null, len, flags);
+        } catch (LastErrorException e) {
+            throw new Errno("splice", e.getErrorCode());
+        }
+    }
+
+    /** Moves exactly len bytes from a pipe into an fd (file or pipe), looping over short splices. */
+    public static void spliceAll(int in, int out, long len) throws IOException {
+        long left = len;
+        while (left > 0) {
+            long n = splice(in, out, left, SPLICE_F_MOVE);
+            if (n == 0) throw new IOException("splice: pipe drained with " + left + " bytes still expected");
+            left -= n;
+        }
+    }
+
+    /** fcntl(fd, F_GETPIPE_SZ). */
+    public static int size(Fd p) throws Errno {
+        return fcntl(p.fd(), F_GETPIPE_SZ, 0, "fcntl(F_GETPIPE_SZ)");
+    }
+
+    /** fcntl(fd, F_SETPIPE_SZ, n); returns the size granted. */
+    public static int setSize(Fd p, int n) throws Errno {
+        return fcntl(p.fd(), F_SETPIPE_SZ, n, "fcntl(F_SETPIPE_SZ)");
+    }
+
+    /** ioctl(fd, FIONREAD): bytes waiting to be read. */
+    public static int available(int fd) throws Errno {
+        com.sun.jna.Memory m = new com.sun.jna.Memory(4);
+        try {
+            LibC.ioctl(fd, FIONREAD, m);
+        } catch (LastErrorException e) {
+            throw new Errno("ioctl(FIONREAD)", e.getErrorCode());
+        }
+        return m.getInt(0);
+    }
+
+    static int fcntl(int fd, int cmd, long arg, String name) throws Errno {
+        try {
+            return LibC.fcntl(fd, cmd, arg);
+        } catch (LastErrorException e) {
+            throw new Errno(name, e.getErrorCode());
+        }
+    }
+
+    /** open(path, flags), e.g. /proc/PID/fd/N to get another end of a pipe. */
+    public static Fd open(String path, int flags) throws Errno {
+        try {
+            return new Fd(LibC.open(path, flags));
+        } catch (LastErrorException e) {
+            throw new Errno("open(" + path + ")", e.getErrorCode());
+        }
+    }
+
+    /** write(fd, buf, n) from native memory. */
+    public static long write(int fd, Pointer buf, long n) throws Errno {
+        try {
+            return LibC.write(fd, buf, n);
+        } catch (LastErrorException e) {
+            throw new Errno("write", e.getErrorCode());
+        }
+    }
+
+    /** read(fd, buf, n) into native memory. */
+    public static long read(int fd, Pointer buf, long n) throws Errno {
+        try {
+            return LibC.read(fd, buf, n);
+        } catch (LastErrorException e) {
+            throw new Errno("read", e.getErrorCode());
+        }
+    }
+}
