@@ -13,4 +13,9 @@ for i in $(seq 1 1000); do grep -q -e '^READY' -e '^FAIL' "$dir/status" 2>/dev/n
 kill -TERM "$pid"
 for i in $(seq 1 1000); do grep -q -e '^PASS' -e '^FAIL' "$dir/status" 2>/dev/null && break; sleep 0.01; done
 echo "$name ($pid): $(tr '\n' ' ' < "$dir/status" 2>/dev/null)"
+# never leave it behind: kill it (by pid, if it is still our program)
+if [ "$(readlink /proc/$pid/exe 2>/dev/null)" = "$(readlink -f "$bin/$name")" ]; then
+  sleep 0.2
+  [ "$(readlink /proc/$pid/exe 2>/dev/null)" = "$(readlink -f "$bin/$name")" ] && { echo "  (still running: killing $pid)"; kill -KILL "$pid"; }
+fi
 grep -q '^PASS' "$dir/status" && ! grep -q '^FAIL' "$dir/status"
