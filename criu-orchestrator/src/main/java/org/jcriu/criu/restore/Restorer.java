@@ -1,0 +1,711 @@
+package org.jcriu.criu.restore;
+
+import static org.jcriu.criu.restore.RemoteTask.*;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jcriu.criu.util.Log;
+
+/**
+ * The restore engine. Reads and validates the images ({@link RestorePlan}),
+ * spawns the native stub, which clone3()s the root task with its saved pid
+ * and maps the trampoline into it; then drives every task by ptrace from one
+ * tracer thread: remote clone3 (set_tid) for children and threads, and
+ * batches of syscalls run by the in-target interpreter to rebuild each
+ * address space, fill pages (pread64 in the task from pages-N.img), open
+ * files, set signals, timers, limits. Last, the trampoline is unmapped at
+ * the exit of its own munmap, the saved registers, xstate and signal mask
+ * are loaded and every thread detached.
+ *
+ * <p>On failure every task created is killed (SIGKILL, then reaped) before
+ * the exception leaves; the trampoline mapping dies with them.
+ */
+public final class Restorer {
+    /** What the caller asked for: CRIU's restore options. */
+    public record Options(Path imagesDir, boolean shellJob) {}
+
+    /** What came out: the root pid, timings for stats-restore, counters. */
+    public record Result(int rootPid, long forkingNanos, long restoreNanos, long pagesRestored, long remoteSyscalls,
+                         long roundTrips) {}
+
+    static final long CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800,
+            CLONE_THREAD = 0x10000, CLONE_SYSVSEM = 0x40000;
+    static final int NR_read = 0, NR_write = 1, NR_close = 3, NR_lseek = 8, NR_mmap = 9, NR_mprotect = 10,
+            NR_munmap = 11, NR_rt_sigaction = 13, NR_rt_sigprocmask = 14, NR_pread64 = 17, NR_mremap = 25,
+            NR_madvise = 28, NR_dup2 = 33, NR_setitimer = 38, NR_socketpair = 53, NR_exit = 60, NR_fcntl = 72,
+            NR_chdir = 80, NR_umask = 95, NR_setpgid = 109, NR_setsid = 112, NR_sigaltstack = 131,
+            NR_personality = 135, NR_prctl = 157, NR_chroot = 161, NR_set_tid_address = 218, NR_exit_group = 231,
+            NR_epoll_ctl = 233, NR_openat = 257, NR_set_robust_list = 273, NR_timerfd_create = 283,
+            NR_timerfd_settime = 286, NR_signalfd4 = 289, NR_eventfd2 = 290, NR_epoll_create1 = 291, NR_dup3 = 292,
+            NR_pipe2 = 293, NR_prlimit64 = 302, NR_rseq = 334, NR_clone3 = 435, NR_close_range = 436;
+    static final long AT_FDCWD = -100;
+    static final int O_ACCMODE = 3, O_NONBLOCK = 04000, O_CLOEXEC = 02000000, O_CREAT = 0100, O_EXCL = 0200,
+            O_TRUNC = 01000;
+    static final int PROT_WRITE = 2, MAP_SHARED = 1, MAP_PRIVATE = 2, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20,
+            MAP_GROWSDOWN = 0x100, MAP_NORESERVE = 0x4000;
+    static final long MREMAP_MAYMOVE = 1, MREMAP_FIXED = 2;
+    static final int PR_SET_NAME = 15, PR_SET_MM = 35, PR_SET_MM_MAP = 14;
+    static final long PTRACE_SETSIGMASK = 0x420b;
+
+    private final Options opts;
+    private final Log log = Log.get();
+    private RestorePlan plan;
+    private long tramp;
+    /** Every task (thread-group leader) created, in creation order: killed on failure. */
+    private final Map<Integer, RemoteTask> leaders = new LinkedHashMap<>();
+    /** Every thread, leaders included, keyed by tid. */
+    private final Map<Integer, RemoteTask> threads = new LinkedHashMap<>();
+    private long roundTrips;
+
+    private Restorer(Options opts) {
+        this.opts = opts;
+    }
+
+    /**
+     * Restores the tree saved in opts.imagesDir. Runs on a dedicated tracer
+     * thread (ptrace requests must come from the thread that attached) and
+     * returns once every task runs, detached from us.
+     */
+    public static Result restore(Options opts) throws RestoreException {
+        Restorer r = new Restorer(opts);
+        Object[] out = new Object[2];
+        Thread t = new Thread(() -> {
+            try {
+                out[0] = r.run();
+            } catch (Throwable e) {
+                out[1] = e;
+            }
+        }, "jcriu-restore-tracer");
+        t.start();
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RestoreException("interrupted");
+        }
+        if (out[1] instanceof RestoreException re) throw re;
+        if (out[1] instanceof RuntimeException rt) throw rt;
+        if (out[1] instanceof Error er) throw er;
+        return (Result) out[0];
+    }
+
+    /** Makes the JVM a child subreaper, so orphans of the stub (the restored root) become our children. */
+    public static void becomeSubreaper() {
+        try {
+            RestoreSys.prctl(RestoreSys.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+        } catch (LastErrorException e) {
+            Log.warn("prctl(PR_SET_CHILD_SUBREAPER) failed: errno " + e.getErrorCode());
+        }
+    }
+
+    private Result run() throws RestoreException {
+        long t0 = System.nanoTime();
+        plan = RestorePlan.read(opts.imagesDir());
+        log.log(Log.INFO, "restore: " + plan.tasks.size() + " task(s), " + plan.totalPages + " pages");
+        tramp = chooseTrampoline();
+        long tFork, tEnd;
+        try {
+            createTree();
+            tFork = System.nanoTime();
+            createGhosts();
+            try {
+                for (TaskPlan t : plan.tasks) {
+                    if (!t.zombie()) restoreTask(t);
+                }
+            } finally {
+                removeGhosts();
+            }
+            finish();
+            tEnd = System.nanoTime();
+        } catch (RestoreException | RuntimeException | Error e) {
+            killAll();
+            throw e;
+        }
+        long sc = 0;
+        for (RemoteTask rt : threads.values()) sc += rt.syscalls;
+        return new Result(plan.root.pid, tFork - t0, tEnd - t0, plan.totalPages, sc, roundTrips);
+    }
+
+    // ---------------------------------------------------------------- tree
+
+    /** A gap in every task's saved layout for the trampoline and the vDSO's temporary home. */
+    private long chooseTrampoline() throws RestoreException {
+        long need = Batch.TRAMP_SIZE + (4L << 20);
+        outer:
+        for (long a = 0x100000000L; a < 0x7f0000000000L; a += 0x40000000L) {
+            for (TaskPlan t : plan.tasks) {
+                for (TaskPlan.VmaPlan v : t.vmas) {
+                    if (v.start() < a + need && v.end() > a) continue outer;
+                }
+            }
+            return a;
+        }
+        throw new RestoreException("no free address range for the restorer trampoline");
+    }
+
+    private void createTree() throws RestoreException {
+        TaskPlan root = plan.root;
+        Path stub = stubBinary();
+        try {
+            Process p = new ProcessBuilder(stub.toString(), Integer.toString(root.pid), "0x" + Long.toHexString(tramp),
+                    "0x" + Long.toHexString(Batch.TRAMP_SIZE)).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            int rc = p.waitFor();
+            if (rc == Errnos.EEXIST) {
+                throw new RestoreException("pid " + root.pid + " of the root task (pstree.img) is already taken (clone3 set_tid: EEXIST)");
+            }
+            if (rc != 0) throw new RestoreException("restore stub failed: " + (err.isEmpty() ? "exit " + rc : err));
+        } catch (IOException e) {
+            throw new RestoreException("cannot start the restore stub " + stub + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RestoreException("interrupted");
+        } finally {
+            try {
+                Files.deleteIfExists(stub);
+                Files.deleteIfExists(stub.getParent());
+            } catch (IOException ignored) {
+                // best effort: a private temp dir
+            }
+        }
+        RemoteTask rt;
+        try {
+            rt = RemoteTask.seize(root.pid, tramp);
+        } catch (RestoreException e) {
+            try {
+                RestoreSys.kill(root.pid, RestoreSys.SIGKILL);
+            } catch (LastErrorException ignored) {
+                // gone already
+            }
+            throw e;
+        }
+        leaders.put(root.pid, rt);
+        threads.put(root.pid, rt);
+        setupTask(root, rt);
+    }
+
+    /** Session and group of a new task, then its children, depth first (sessions before what lives in them). */
+    private void setupTask(TaskPlan t, RemoteTask rt) throws RestoreException {
+        if (t.sid == t.pid) {
+            check(rt.syscall(NR_setsid), "setsid() for task " + t.pid);
+        } else if (t.pgid == t.pid) {
+            check(rt.syscall(NR_setpgid, 0, 0), "setpgid(0, 0) for task " + t.pid);
+        } else if (t.parent != null && t.pgid != t.parent.pgid) {
+            check(rt.syscall(NR_setpgid, 0, t.pgid), "setpgid(0, " + t.pgid + ") for task " + t.pid);
+        }
+        roundTrips++;
+        for (TaskPlan c : t.children) {
+            int tid = cloneRemote(rt, c.pid, 0, RestoreSys.SIGCHLD, "task " + c.pid + " (pstree.img)");
+            RemoteTask child = RemoteTask.attached(tid, tramp);
+            leaders.put(tid, child);
+            threads.put(tid, child);
+            setupTask(c, child);
+        }
+    }
+
+    /** Remote clone3 with set_tid = tid from task rt; returns the new tid (auto-attached). */
+    private int cloneRemote(RemoteTask rt, int tid, long flags, int exitSignal, String what) throws RestoreException {
+        Batch b = new Batch(rt);
+        long setTid = b.longs(tid);
+        long args = b.longs(flags, 0, 0, 0, exitSignal, 0, 0, 0, setTid, 1, 0);
+        b.writeScratch();
+        roundTrips++;
+        long r = rt.syscallExpectingClone(NR_clone3, args, 88);
+        if (r == -Errnos.EEXIST) throw new RestoreException("pid " + tid + " of " + what + " is already taken (clone3 set_tid: EEXIST)");
+        if (r < 0) throw RestoreException.errno("clone3(set_tid=" + tid + ") for " + what, (int) -r);
+        if (r != tid) throw new RestoreException("clone3(set_tid=" + tid + ") for " + what + " gave pid " + r);
+        return (int) r;
+    }
+
+    private static void check(long r, String what) throws RestoreException {
+        if (r < 0 && r > -4096) throw RestoreException.errno(what, (int) -r);
+    }
+
+    // ---------------------------------------------------------------- one task
+
+    private void restoreTask(TaskPlan t) throws RestoreException {
+        RemoteTask rt = leaders.get(t.pid);
+        try {
+            rebuildMemory(t, rt);
+            restoreFds(t, rt);
+            restoreTaskState(t, rt);
+            createThreads(t, rt);
+        } catch (InvalidProtocolBufferException e) {
+            throw new RestoreException("corrupt core image of task " + t.pid + ": " + e.getMessage());
+        }
+    }
+
+    private void rebuildMemory(TaskPlan t, RemoteTask rt) throws RestoreException, InvalidProtocolBufferException {
+        // 1. signals off, the stub's mappings gone, the vDSO where the task expects it
+        Batch b = new Batch(rt);
+        b.op("rt_sigprocmask(SIG_SETMASK, all)", NR_rt_sigprocmask, 2, b.longs(-1L), 0, 8);
+        List<long[]> vdso = new ArrayList<>(); // {start, end, kind} kind 0 vvar*, 1 vdso
+        for (String line : procMaps(t.pid)) {
+            String[] f = line.trim().split("\\s+");
+            String[] se = f[0].split("-");
+            long s = Long.parseUnsignedLong(se[0], 16), e = Long.parseUnsignedLong(se[1], 16);
+            String name = f.length > 5 ? f[5] : "";
+            if (s == tramp) continue;
+            if (name.startsWith("[vvar")) vdso.add(new long[] {s, e, 0});
+            else if (name.equals("[vdso]")) vdso.add(new long[] {s, e, 1});
+            else if (!name.equals("[vsyscall]")) b.op("munmap(0x" + Long.toHexString(s) + ") of the stub", NR_munmap, s, e - s);
+        }
+        moveVdso(t, b, vdso);
+        b.run();
+        roundTrips++;
+
+        // 2. every vma at its address; files opened in the task, once each
+        b = new Batch(rt);
+        Map<String, Integer> opened = new HashMap<>();
+        Map<Long, Integer> protFix = new LinkedHashMap<>();
+        boolean[] filled = filledVmas(t);
+        int vi = 0;
+        for (TaskPlan.VmaPlan v : t.vmas) {
+            int idx = vi++;
+            if (v.is(TaskPlan.VmaPlan.VDSO) || v.is(TaskPlan.VmaPlan.VVAR) || v.is(TaskPlan.VmaPlan.VSYSCALL)) continue;
+            int prot = v.prot();
+            if (filled[idx] && (prot & PROT_WRITE) == 0) {
+                prot |= PROT_WRITE;
+                protFix.put(v.start(), idx);
+            }
+            int flags = (v.flags() & (MAP_SHARED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN | MAP_NORESERVE)) | MAP_FIXED;
+            String what = "mmap(0x" + Long.toHexString(v.start()) + "-0x" + Long.toHexString(v.end()) + ")";
+            if (v.path() != null) {
+                Integer fdOp = opened.get(v.path());
+                int accmode = (v.flags() & MAP_SHARED) != 0 && (v.prot() & PROT_WRITE) != 0 ? 2 : 0;
+                String key = v.path() + "#" + accmode;
+                fdOp = opened.get(key);
+                if (fdOp == null) {
+                    fdOp = b.op("open(" + v.path() + ") for mappings", NR_openat, AT_FDCWD, b.str(v.path()), accmode | O_CLOEXEC, 0);
+                    opened.put(key, fdOp);
+                }
+                int op = b.op(what + " of " + v.path(), NR_mmap, v.start(), v.len(), prot, flags & ~MAP_ANONYMOUS, 0, v.pgoff());
+                b.useResult(op, 16, fdOp);
+            } else {
+                b.op(what, NR_mmap, v.start(), v.len(), prot, flags | MAP_ANONYMOUS, -1, 0);
+            }
+        }
+        int exeOp = t.exePath == null ? -1 : b.op("open(" + t.exePath + ") for PR_SET_MM_MAP", NR_openat, AT_FDCWD, b.str(t.exePath), O_CLOEXEC, 0);
+        b.run();
+        roundTrips++;
+        long exeFd = exeOp >= 0 ? b.result(exeOp) : -1;
+        List<Long> toClose = new ArrayList<>();
+        for (int op : opened.values()) toClose.add(b.result(op));
+
+        // 3. pages: pread64 in the task, straight from pages-N.img into place
+        fillPages(t, rt);
+
+        // 4. protections back, madvise, files closed, mm fields
+        b = new Batch(rt);
+        for (int idx : protFix.values()) {
+            TaskPlan.VmaPlan v = t.vmas.get(idx);
+            b.op("mprotect(0x" + Long.toHexString(v.start()) + ")", NR_mprotect, v.start(), v.len(), v.prot());
+        }
+        for (TaskPlan.VmaPlan v : t.vmas) {
+            if (v.madv() == 0 || v.is(TaskPlan.VmaPlan.VDSO) || v.is(TaskPlan.VmaPlan.VVAR) || v.is(TaskPlan.VmaPlan.VSYSCALL)) continue;
+            for (int bit = 0; bit < 64; bit++) {
+                if ((v.madv() & (1L << bit)) != 0) {
+                    b.op("madvise(0x" + Long.toHexString(v.start()) + ", " + bit + ")", NR_madvise, v.start(), v.len(), bit);
+                }
+            }
+        }
+        for (long fd : toClose) b.op("close", NR_close, fd);
+        if (exeFd >= 0) {
+            long auxv = b.longs(t.auxv);
+            long[] mf = t.mmFields;
+            // struct prctl_mm_map: 11 u64 fields, auxv pointer, u32 auxv_size, u32 exe_fd
+            long map = b.longs(mf[0], mf[1], mf[2], mf[3], mf[5], mf[6], mf[4], mf[7], mf[8], mf[9], mf[10], auxv,
+                    (8L * t.auxv.length) | (exeFd << 32));
+            b.op("prctl(PR_SET_MM_MAP) for task " + t.pid + " (mm-" + t.pid + ".img)", NR_prctl, PR_SET_MM, PR_SET_MM_MAP, map, 104, 0);
+            b.op("close(exe)", NR_close, exeFd);
+        }
+        b.run();
+        roundTrips++;
+    }
+
+    /** Which vmas get pages from the image (they are mapped writable until filled). */
+    private static boolean[] filledVmas(TaskPlan t) {
+        boolean[] f = new boolean[t.vmas.size()];
+        int vi = 0;
+        for (long[] pm : t.pagemap) {
+            long s = pm[0], e = pm[0] + pm[1] * 4096;
+            while (vi < t.vmas.size() && t.vmas.get(vi).end() <= s) vi++;
+            for (int j = vi; j < t.vmas.size() && t.vmas.get(j).start() < e; j++) f[j] = true;
+        }
+        return f;
+    }
+
+    /**
+     * Moves the running kernel's [vvar], [vvar_vclock] and [vdso] to the saved
+     * addresses: saved vvar areas are one block (CRIU 4.2 saves them as one
+     * vma, others as two), the current ones keep their offsets inside it.
+     */
+    private void moveVdso(TaskPlan t, Batch b, List<long[]> cur) throws RestoreException {
+        long svs = Long.MAX_VALUE, sve = 0, sds = 0, sde = 0;
+        for (TaskPlan.VmaPlan v : t.vmas) {
+            if (v.is(TaskPlan.VmaPlan.VVAR)) {
+                svs = Math.min(svs, v.start());
+                sve = Math.max(sve, v.end());
+            } else if (v.is(TaskPlan.VmaPlan.VDSO)) {
+                sds = v.start();
+                sde = v.end();
+            }
+        }
+        long cvs = Long.MAX_VALUE, cve = 0, cds = 0, cde = 0;
+        for (long[] c : cur) {
+            if (c[2] == 0) {
+                cvs = Math.min(cvs, c[0]);
+                cve = Math.max(cve, c[1]);
+            } else {
+                cds = c[0];
+                cde = c[1];
+            }
+        }
+        if (sds == 0) {
+            // the task had no vDSO: drop ours
+            for (long[] c : cur) b.op("munmap(vdso)", NR_munmap, c[0], c[1] - c[0]);
+            return;
+        }
+        if (sde - sds != cde - cds || (sve > 0 && sve - svs != cve - cvs)) {
+            throw new RestoreException("the vDSO of this kernel differs in size from the one in mm-" + t.pid
+                    + ".img (saved vdso " + (sde - sds) + " bytes, vvar " + (sve - svs) + "; here " + (cde - cds) + ", " + (cve - cvs) + ")");
+        }
+        long tmp = tramp + Batch.TRAMP_SIZE;
+        List<long[]> moves = new ArrayList<>();
+        for (long[] c : cur) {
+            long dst = c[2] == 1 ? sds : (sve > 0 ? svs + (c[0] - cvs) : -1);
+            if (dst < 0) {
+                b.op("munmap(vvar)", NR_munmap, c[0], c[1] - c[0]);
+                continue;
+            }
+            long tdst = tmp + (c[0] - Math.min(cvs, cds));
+            b.op("mremap(vdso to temp)", NR_mremap, c[0], c[1] - c[0], c[1] - c[0], MREMAP_MAYMOVE | MREMAP_FIXED, tdst);
+            moves.add(new long[] {tdst, c[1] - c[0], dst});
+        }
+        for (long[] m : moves) {
+            b.op("mremap(vdso to 0x" + Long.toHexString(m[2]) + ")", NR_mremap, m[0], m[1], m[1], MREMAP_MAYMOVE | MREMAP_FIXED, m[2]);
+        }
+    }
+
+    private void fillPages(TaskPlan t, RemoteTask rt) throws RestoreException {
+        if (t.pagemap.isEmpty()) return;
+        Batch b = new Batch(rt);
+        Map<Long, Integer> fdOps = new LinkedHashMap<>();
+        final long chunk = 1L << 30;
+        for (long[] pm : t.pagemap) {
+            long pagesId = pm[3];
+            Integer fdOp = fdOps.get(pagesId);
+            if (fdOp == null) {
+                Path pages = plan.images.dir.resolve("pages-" + pagesId + ".img").toAbsolutePath();
+                fdOp = b.op("open(" + pages + ")", NR_openat, AT_FDCWD, b.str(pages.toString()), O_CLOEXEC, 0);
+                fdOps.put(pagesId, fdOp);
+            }
+            long addr = pm[0], len = pm[1] * 4096, off = pm[2];
+            while (len > 0) {
+                long n = Math.min(len, chunk);
+                int op = b.op("pread64(pages-" + pagesId + ".img, 0x" + Long.toHexString(addr) + ")", NR_pread64, 0, addr, n, off);
+                b.useResult(op, 1, fdOp).flags(op, Batch.F_EQ_A2);
+                addr += n;
+                off += n;
+                len -= n;
+            }
+            if (b.size() >= Batch.OPS_CAP - 64) {
+                closeAll(b, fdOps);
+                b.run();
+                roundTrips++;
+                fdOps.clear();
+            }
+        }
+        closeAll(b, fdOps);
+        b.run();
+        roundTrips++;
+    }
+
+    private static void closeAll(Batch b, Map<Long, Integer> fdOps) {
+        for (int fdOp : fdOps.values()) {
+            int c = b.op("close(pages)", NR_close, 0);
+            b.useResult(c, 1, fdOp);
+        }
+    }
+
+    // ---------------------------------------------------------------- fds
+
+    private void restoreFds(TaskPlan t, RemoteTask rt) throws RestoreException, InvalidProtocolBufferException {
+        new FdRestorer(this, plan, t, rt).restore();
+        roundTrips += 3;
+    }
+
+    // ---------------------------------------------------------------- task state
+
+    private void restoreTaskState(TaskPlan t, RemoteTask rt) throws RestoreException, InvalidProtocolBufferException {
+        ProtoMsg tc = t.cores.get(0).msg(3);
+        Batch b = new Batch(rt);
+        if (tc != null) {
+            List<ProtoMsg> sas = tc.msgs(15);
+            // one entry per signal from 1 up, SIGKILL and SIGSTOP left out
+            int sig = 0;
+            for (int i = 0; i < sas.size(); i++) {
+                sig++;
+                if (sig == 9 || sig == 19) sig++;
+                ProtoMsg sa = sas.get(i);
+                if (sa.u64(1) == 0 && sa.u64(2) == 0) continue;
+                long act = b.longs(sa.u64(1), sa.u64(2), sa.u64(3), sa.u64(4));
+                b.op("rt_sigaction(" + sig + ")", NR_rt_sigaction, sig, act, 0, 8);
+            }
+            ProtoMsg rl = tc.msg(8);
+            if (rl != null) {
+                List<ProtoMsg> l = rl.msgs(1);
+                for (int i = 0; i < l.size(); i++) {
+                    long v = b.longs(l.get(i).u64(1), l.get(i).u64(2));
+                    int op = b.op("prlimit64(" + i + ")", 302, 0, i, v, 0);
+                    b.flags(op, Batch.F_ANY);
+                }
+            }
+            if (tc.u64(3) != 0) b.op("personality", NR_personality, tc.u64(3));
+            if (tc.str(6) != null) b.op("prctl(PR_SET_NAME)", NR_prctl, PR_SET_NAME, b.str(tc.str(6)), 0, 0, 0);
+        }
+        b.op("umask", NR_umask, t.umask);
+        if (t.root != null && !t.root.equals("/")) b.op("chroot(" + t.root + ")", NR_chroot, b.str(t.root));
+        if (t.cwd != null) b.op("chdir(" + t.cwd + ")", NR_chdir, b.str(t.cwd));
+        b.run();
+        roundTrips++;
+    }
+
+    /** Timers last: an itimer must not fire while the task is still being built. */
+    private void restoreTimers(TaskPlan t, RemoteTask rt) throws RestoreException, InvalidProtocolBufferException {
+        ProtoMsg tc = t.cores.get(0).msg(3);
+        if (tc == null || tc.msg(7) == null) return;
+        ProtoMsg timers = tc.msg(7);
+        Batch b = new Batch(rt);
+        for (int which = 0; which < 3; which++) {
+            ProtoMsg it = timers.msg(which + 1);
+            if (it == null || (it.u64(3) == 0 && it.u64(4) == 0)) continue;
+            long v = b.longs(it.u64(1), it.u64(2), it.u64(3), it.u64(4));
+            b.op("setitimer(" + which + ")", NR_setitimer, which, v, 0);
+        }
+        if (!timers.msgs(4).isEmpty()) log.log(Log.WARN, "task " + t.pid + ": POSIX timers are not restored yet");
+        b.run();
+        roundTrips++;
+    }
+
+    private void createThreads(TaskPlan t, RemoteTask main) throws RestoreException, InvalidProtocolBufferException {
+        for (int i = 1; i < t.threads.length; i++) {
+            int tid = cloneRemote(main, t.threads[i], CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD
+                    | CLONE_SYSVSEM, 0, "thread " + t.threads[i] + " of task " + t.pid);
+            RemoteTask th = RemoteTask.attached(tid, tramp);
+            threads.put(tid, th);
+        }
+        for (int i = 0; i < t.threads.length; i++) threadState(t, threads.get(t.threads[i]), t.cores.get(i));
+    }
+
+    /** Per-thread state, set by the thread itself: clear_tid, robust list, sigaltstack, rseq, name. */
+    private void threadState(TaskPlan t, RemoteTask rt, ProtoMsg core) throws RestoreException, InvalidProtocolBufferException {
+        Batch b = new Batch(rt);
+        ProtoMsg ti = core.msg(2);
+        b.op("set_tid_address", NR_set_tid_address, ti.u64(1));
+        ProtoMsg th = core.msg(5);
+        if (th != null) {
+            if (th.u64(1) != 0) b.op("set_robust_list", NR_set_robust_list, th.u64(1), th.u64(2, 24));
+            ProtoMsg sas = th.msg(7);
+            if (sas != null && (sas.u64(3) & 2) == 0 && sas.u64(1) != 0) {
+                long ss = b.longs(sas.u64(1), sas.u64(3), sas.u64(2));
+                b.op("sigaltstack", NR_sigaltstack, ss, 0);
+            }
+            ProtoMsg rs = th.msg(15);
+            if (rs != null && rs.u64(1) != 0) {
+                b.op("rseq(0x" + Long.toHexString(rs.u64(1)) + ")", NR_rseq, rs.u64(1), rs.u64(2), 0, rs.u64(3));
+            }
+            if (th.str(13) != null && rt.tid != t.pid) b.op("prctl(PR_SET_NAME)", NR_prctl, PR_SET_NAME, b.str(th.str(13)), 0, 0, 0);
+        }
+        b.run();
+        roundTrips++;
+    }
+
+    // ---------------------------------------------------------------- final
+
+    private void finish() throws RestoreException {
+        try {
+            // zombies: exit with their code, become zombies of their parents
+            for (TaskPlan t : plan.tasks) {
+                if (!t.zombie()) continue;
+                RemoteTask rt = leaders.get(t.pid);
+                long[] r = rt.base.clone();
+                r[RIP] = tramp;
+                r[RAX] = NR_exit_group;
+                r[RDI] = t.exitCode;
+                r[ORIG_RAX] = -1;
+                rt.setRegs(r);
+            }
+            for (TaskPlan t : plan.tasks) {
+                if (t.zombie()) continue;
+                RemoteTask main = leaders.get(t.pid);
+                restoreTimers(t, main);
+                for (int i = 1; i < t.threads.length; i++) loadFinal(threads.get(t.threads[i]), t.cores.get(i), t.cores.get(0));
+                // the trampoline goes at the exit of its own munmap
+                long[] r = main.base.clone();
+                r[RIP] = tramp;
+                r[RAX] = NR_munmap;
+                r[RDI] = tramp;
+                r[RSI] = Batch.TRAMP_SIZE;
+                r[ORIG_RAX] = -1;
+                int s = main.syscallStep(r);
+                if (((s >> 8) & 0xff) != (RestoreSys.SIGTRAP | 0x80)) throw new RestoreException("task " + t.pid + ": no syscall-entry stop at munmap (status 0x" + Integer.toHexString(s) + ")");
+                s = main.syscallStep(null);
+                if (((s >> 8) & 0xff) != (RestoreSys.SIGTRAP | 0x80)) throw new RestoreException("task " + t.pid + ": no syscall-exit stop at munmap (status 0x" + Integer.toHexString(s) + ")");
+                long res = main.getRegs()[RAX];
+                if (res != 0) throw RestoreException.errno("munmap(trampoline) in task " + t.pid, (int) -res);
+                roundTrips += 2;
+                loadFinal(main, t.cores.get(0), t.cores.get(0));
+            }
+        } catch (InvalidProtocolBufferException e) {
+            throw new RestoreException("corrupt core image: " + e.getMessage());
+        }
+        // detach children before parents, threads before their leader
+        List<RemoteTask> all = new ArrayList<>(threads.values());
+        for (int i = all.size() - 1; i >= 0; i--) all.get(i).detach();
+    }
+
+    /** Saved registers (restartable syscalls handled), xstate and signal mask into a stopped thread. */
+    private void loadFinal(RemoteTask rt, ProtoMsg core, ProtoMsg leaderCore) throws RestoreException, InvalidProtocolBufferException {
+        ProtoMsg ti = core.msg(2);
+        ProtoMsg g = ti.msg(2);
+        long[] r = new long[NREGS];
+        for (int i = 0; i < NREGS; i++) r[i] = g.u64(i + 1);
+        long ax = r[RAX], orig = r[ORIG_RAX];
+        if (orig >= 0) {
+            if (ax == -512 || ax == -513 || ax == -514) { // ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND
+                r[RAX] = orig;
+                r[RIP] -= 2;
+            } else if (ax == -516) { // ERESTART_RESTARTBLOCK
+                r[RAX] = -Errnos.EINTR;
+            }
+        }
+        r[ORIG_RAX] = -1;
+        rt.setRegs(r);
+        ProtoMsg fp = ti.msg(3);
+        if (fp != null) {
+            Memory xs = rt.getXstate();
+            Xsave.fill(xs, xs.size(), fp);
+            rt.setXstate(xs, xs.size());
+        }
+        ProtoMsg th = core.msg(5);
+        ProtoMsg tc = leaderCore.msg(3);
+        long mask = th != null && th.has(6) ? th.u64(6) : (tc != null ? tc.u64(5) : 0);
+        Memory m = new Memory(8);
+        m.setLong(0, mask);
+        rt.pt("PTRACE_SETSIGMASK", (int) PTRACE_SETSIGMASK, 8, com.sun.jna.Pointer.nativeValue(m));
+        roundTrips++;
+    }
+
+    private void killAll() {
+        for (RemoteTask rt : leaders.values()) {
+            try {
+                RestoreSys.kill(rt.tid, RestoreSys.SIGKILL);
+            } catch (LastErrorException ignored) {
+                // already gone
+            }
+        }
+        int[] st = new int[1];
+        for (RemoteTask rt : threads.values()) {
+            try {
+                while (RestoreSys.waitpid(rt.tid, st, RestoreSys.__WALL) == rt.tid && (st[0] & 0xff) == 0x7f) {
+                    // stopped status collected; keep waiting for its end
+                }
+            } catch (LastErrorException ignored) {
+                // reaped or not ours
+            }
+        }
+    }
+
+    private final List<Path> ghostsMade = new ArrayList<>();
+
+    /** Unlinked files come back at their old path just long enough for the tasks to open them. */
+    private void createGhosts() throws RestoreException {
+        for (RestorePlan.Ghost g : plan.ghosts.values()) {
+            Path p = Path.of(g.path());
+            if (Files.exists(p)) throw new RestoreException("cannot re-create unlinked file " + p + ": the path exists (ghost-file image)");
+            try {
+                Files.write(p, g.content());
+                ghostsMade.add(p);
+                Files.setPosixFilePermissions(p, perms(g.mode()));
+            } catch (IOException e) {
+                throw new RestoreException("cannot re-create unlinked file " + p + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private void removeGhosts() {
+        for (Path p : ghostsMade) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                log.log(Log.WARN, "cannot unlink " + p + ": " + e.getMessage());
+            }
+        }
+        ghostsMade.clear();
+    }
+
+    private static java.util.Set<java.nio.file.attribute.PosixFilePermission> perms(int mode) {
+        StringBuilder sb = new StringBuilder();
+        String rwx = "rwx";
+        for (int i = 8; i >= 0; i--) sb.append((mode & (1 << i)) != 0 ? rwx.charAt(2 - i % 3) : '-');
+        return PosixFilePermissions.fromString(sb.toString());
+    }
+
+    // ---------------------------------------------------------------- stub
+
+    /** The stub binary from our resources, copied to a private temp dir (deleted once the stub has run). */
+    private static Path stubBinary() throws RestoreException {
+        String res = "/org/jcriu/nativeasm/jcriu-restorer";
+        try (InputStream in = Restorer.class.getResourceAsStream(res)) {
+            if (in == null) throw new RestoreException("the restore stub " + res + " is missing from the jar (native-asm not built?)");
+            Path dir = Files.createTempDirectory("jcriu-restore", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Path p = dir.resolve("jcriu-restorer");
+            Files.copy(in, p);
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx------"));
+            return p;
+        } catch (IOException e) {
+            throw new RestoreException("cannot install the restore stub: " + e.getMessage());
+        }
+    }
+
+    /** Waits for the restored root (our child as subreaper) and returns its exit code, 128+signal if killed. */
+    public static int waitForRoot(int pid) throws RestoreException {
+        int[] st = new int[1];
+        for (;;) {
+            try {
+                RestoreSys.waitpid(pid, st, 0);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() == Errnos.EINTR) continue;
+                throw RestoreException.errno("waitpid(" + pid + ")", e.getErrorCode());
+            }
+            int s = st[0];
+            if ((s & 0x7f) == 0) return (s >> 8) & 0xff;
+            if ((s & 0xff) != 0x7f) return 128 + (s & 0x7f);
+        }
+    }
+
+    private static List<String> procMaps(int pid) throws RestoreException {
+        try {
+            return Files.readAllLines(Path.of("/proc/" + pid + "/maps"));
+        } catch (IOException e) {
+            throw new RestoreException("cannot read /proc/" + pid + "/maps: " + e.getMessage());
+        }
+    }
+
+    long tramp() {
+        return tramp;
+    }
+}
