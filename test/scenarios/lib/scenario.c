@@ -13,6 +13,9 @@ static char status_path[PATH_MAX];
 static char status_base[NAME_MAX + 1];
 static char scratch[PATH_MAX];
 static int status_dirfd = -1;
+/* children made by sc_fork in this process: killed if it fails */
+static pid_t forked[64];
+static int nforked;
 
 static void on_term(int sig)
 {
@@ -158,6 +161,8 @@ _Noreturn void sc_fail(const char *fmt, ...)
 	snprintf(buf, sizeof(buf), "FAIL: [pid %d] %s\n", getpid(), msg);
 	fprintf(stderr, "%s: %s", sc_name, buf);
 	status_line(buf);
+	for (int i = 0; i < nforked; i++)
+		kill(forked[i], SIGKILL);
 	_exit(1);
 }
 
@@ -343,8 +348,11 @@ pid_t sc_fork(int (*fn)(void *), void *arg)
 		sc_fail("fork: %s", strerror(errno));
 	if (pid == 0) {
 		sc_term = 0;
+		nforked = 0;
 		_exit(fn(arg));
 	}
+	if (nforked < 64)
+		forked[nforked++] = pid;
 	return pid;
 }
 

@@ -59,6 +59,7 @@ void sc_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Appends "PASS\n" and exits 0. */
 _Noreturn void sc_pass(void);
 /* Appends "FAIL: [pid N] reason\n" and exits 1 (_exit: safe in children). */
+/* (It also SIGKILLs the children this process made with sc_fork.) */
 _Noreturn void sc_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define SC_CHECK(cond, ...) do { if (!(cond)) sc_fail(__VA_ARGS__); } while (0)
 /* Like SC_CHECK for a call that returns -1 with errno. */
