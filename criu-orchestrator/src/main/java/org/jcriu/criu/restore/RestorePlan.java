@@ -100,16 +100,22 @@ final class RestorePlan {
 
     private void loadTask(TaskPlan t) throws RestoreException, InvalidProtocolBufferException {
         for (int tid : t.threads) {
-            ProtoMsg core = images.one("core-" + tid + ".img", Images.CORE);
-            if (core.msg(2) == null || core.msg(2).msg(2) == null) {
-                throw new RestoreException("image core-" + tid + ".img is corrupt: no x86 registers");
-            }
-            t.cores.add(core);
+            t.cores.add(images.one("core-" + tid + ".img", Images.CORE));
         }
         ProtoMsg tc = t.cores.get(0).msg(3);
         t.state = tc == null ? TaskPlan.TASK_ALIVE : tc.i32(1, TaskPlan.TASK_ALIVE);
         t.exitCode = tc == null ? 0 : tc.i32(2, 0);
+        if (t.state == TaskPlan.TASK_STOPPED && t.cores.get(0).msg(2) == null) {
+            // CRIU's zombie is 6, its stopped 3; a "stopped" task without registers can only be a zombie
+            t.state = TaskPlan.TASK_ZOMBIE;
+        }
         if (t.zombie()) return;
+        for (int i = 0; i < t.threads.length; i++) {
+            ProtoMsg core = t.cores.get(i);
+            if (core.msg(2) == null || core.msg(2).msg(2) == null) {
+                throw new RestoreException("image core-" + t.threads[i] + ".img is corrupt: no x86 registers");
+            }
+        }
 
         ProtoMsg mm = images.one("mm-" + t.pid + ".img", Images.MM);
         for (int i = 0; i < 11; i++) t.mmFields[i] = mm.u64(i + 1);

@@ -113,12 +113,14 @@ public final class Restorer {
     private Result run() throws RestoreException {
         long t0 = System.nanoTime();
         plan = RestorePlan.read(opts.imagesDir());
+        log.log(Log.DEBUG, "images read and checked");
         log.log(Log.INFO, "restore: " + plan.tasks.size() + " task(s), " + plan.totalPages + " pages");
         tramp = chooseTrampoline();
         long tFork, tEnd;
         try {
             createTree();
             tFork = System.nanoTime();
+            log.log(Log.DEBUG, "tree created");
             createGhosts();
             try {
                 for (TaskPlan t : plan.tasks) {
@@ -305,7 +307,9 @@ public final class Restorer {
         for (int op : opened.values()) toClose.add(b.result(op));
 
         // 3. pages: pread64 in the task, straight from pages-N.img into place
+        log.log(Log.DEBUG, "task " + t.pid + ": vmas mapped; filling pages");
         fillPages(t, rt);
+        log.log(Log.DEBUG, "task " + t.pid + ": pages filled");
 
         // 4. protections back, madvise, files closed, mm fields
         b = new Batch(rt);
@@ -541,6 +545,13 @@ public final class Restorer {
             for (TaskPlan t : plan.tasks) {
                 if (!t.zombie()) continue;
                 RemoteTask rt = leaders.get(t.pid);
+                ProtoMsg tc = t.cores.get(0).msg(3);
+                if (tc != null && tc.str(6) != null) {
+                    Batch b = new Batch(rt);
+                    b.op("prctl(PR_SET_NAME)", NR_prctl, PR_SET_NAME, b.str(tc.str(6)), 0, 0, 0);
+                    b.run();
+                    roundTrips++;
+                }
                 long[] r = rt.base.clone();
                 r[RIP] = tramp;
                 r[RAX] = NR_exit_group;
