@@ -8,11 +8,10 @@ static volatile uint64_t a, b = 7;
 int main(int argc, char **argv)
 {
 	sc_init(argc, argv);
-	sc_unblock_term();
 	uint64_t at_ready = 0;
 	int ready = 0;
 	double t0 = sc_now();
-	while (!sc_term) {
+	while (!sc_check_term()) {
 		for (int i = 0; i < 1000; i++) {
 			a = a + 1;
 			b = b + 3;

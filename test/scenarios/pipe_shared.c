@@ -9,13 +9,12 @@ static int p[2];
 
 static int child(void *a)
 {
-	sc_unblock_term();
 	uint32_t v = 0;
 	/* pre-fill 1000 numbers, then one every 2 ms until SIGTERM, then 100 more */
 	for (; v < 1000; v++)
 		if (write(p[1], &v, 4) != 4)
 			return 2;
-	while (!sc_term) {
+	while (!sc_check_term()) {
 		if (write(p[1], &v, 4) != 4)
 			return 3;
 		v++;

@@ -12,9 +12,8 @@ static int p1[2], p2[2];
 static int gen(void *x)
 {
 	close(p1[0]); close(p2[0]); close(p2[1]);
-	sc_unblock_term();
 	uint32_t v = 0;
-	while (!sc_term) {
+	while (!sc_check_term()) {
 		if (write(p1[1], &v, 4) != 4)
 			return 2;
 		v++;

@@ -24,7 +24,8 @@ static void *thr(void *arg)
 		sigaddset(&s, SIGUSR2);
 		sigaddset(&s, SIGHUP);
 		sigaddset(&s, SIGRTMIN + 7);
-		pthread_sigmask(SIG_SETMASK, &s, NULL);   /* note: SIGTERM unblocked here */
+		sigaddset(&s, SIGTERM);   /* unblocked, SIGTERM (no handler) would kill us */
+		pthread_sigmask(SIG_SETMASK, &s, NULL);
 	} else {
 		sigfillset(&s);
 		sigdelset(&s, SIGSEGV);
@@ -54,7 +55,6 @@ int main(int argc, char **argv)
 	pthread_create(&th[1], NULL, thr, (void *)1L);
 	while (started < 2)
 		sc_msleep(1);
-	/* SIGTERM is unblocked only in thread 0: its handler sets the flag the main thread polls */
 	thread_blk(getpid(), blk[0]);
 	thread_blk(tids[0], blk[1]);
 	thread_blk(tids[1], blk[2]);
@@ -65,8 +65,8 @@ int main(int argc, char **argv)
 		sigaddset(&s, SIGUSR2);
 		pthread_sigmask(SIG_BLOCK, &s, NULL);
 	}
-	while (!sc_term)
-		sc_msleep(5);   /* no sigsuspend here: the main mask stays as set */
+	while (!sc_check_term())
+		sc_msleep(5);
 	char now[64];
 	thread_blk(getpid(), now);
 	SC_CHECK(!strcmp(now, blk[0]), "main thread SigBlk %s, was %s", now, blk[0]);

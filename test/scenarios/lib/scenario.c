@@ -17,12 +17,6 @@ static int status_dirfd = -1;
 static pid_t forked[64];
 static int nforked;
 
-static void on_term(int sig)
-{
-	(void)sig;
-	sc_term = 1;
-}
-
 static void usage(void)
 {
 	fprintf(stderr, "usage: %s --status FILE [--arg X]\n", sc_name);
@@ -68,11 +62,9 @@ void sc_init(int argc, char **argv)
 		snprintf(status_path, sizeof(status_path), "%s/%s", dirname(real), status_base);
 	}
 
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_term;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
+	/* No handler: SIGTERM stays blocked and is taken with sigwaitinfo, so a
+	 * scenario has no signal disposition of its own unless it tests one. */
+	signal(SIGTERM, SIG_DFL);
 	sigset_t set;
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
@@ -105,21 +97,34 @@ void sc_ready(void)
 	status_line("READY\n");
 }
 
-void sc_wait(void)
-{
-	sigset_t cur;
-	sigprocmask(SIG_BLOCK, NULL, &cur);
-	sigdelset(&cur, SIGTERM);
-	while (!sc_term)
-		sigsuspend(&cur);
-}
-
-void sc_unblock_term(void)
+static sigset_t term_set(void)
 {
 	sigset_t set;
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
-	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	return set;
+}
+
+void sc_wait(void)
+{
+	sigset_t set = term_set();
+	while (!sc_term) {
+		if (sigwaitinfo(&set, NULL) == SIGTERM)
+			sc_term = 1;
+	}
+}
+
+int sc_check_term(void)
+{
+	if (sc_term)
+		return 1;
+	sigset_t set = term_set(), pend;
+	if (sigpending(&pend) == 0 && sigismember(&pend, SIGTERM)) {
+		struct timespec zero = { 0, 0 };
+		if (sigtimedwait(&set, NULL, &zero) == SIGTERM)
+			sc_term = 1;
+	}
+	return sc_term;
 }
 
 int sc_corrupt(void)

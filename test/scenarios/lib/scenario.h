@@ -36,21 +36,23 @@
 extern const char *sc_name;
 /* Value of --arg, or NULL. */
 extern const char *sc_arg;
-/* Set by the SIGTERM handler. */
+/* Set once SIGTERM has been taken (by sc_wait or sc_check_term). */
 extern volatile sig_atomic_t sc_term;
 
-/* Parses the arguments, installs the SIGTERM handler (flag only) and blocks
- * SIGTERM in the calling thread; threads created afterwards inherit the
- * block, so SIGTERM reaches the thread that sits in sc_wait(). */
+/* Parses the arguments and blocks SIGTERM in the calling thread (threads
+ * created afterwards inherit the block). No handler is installed: SIGTERM
+ * stays pending until sc_wait()/sc_check_term() takes it synchronously, so
+ * a scenario has no signal disposition unless it tests one. A thread that
+ * unblocks SIGTERM would be killed by it: keep it blocked everywhere. */
 void sc_init(int argc, char **argv);
 /* Appends "READY\n" to the status file. */
 void sc_ready(void);
-/* Waits (sigsuspend) until SIGTERM has been received. Keeps the caller's
- * signal mask otherwise. */
+/* Waits (sigwaitinfo) until SIGTERM has been received. The signal mask is
+ * not changed. */
 void sc_wait(void);
-/* For busy scenarios: unblocks SIGTERM in the calling thread; loop on
- * sc_term instead of calling sc_wait(). */
-void sc_unblock_term(void);
+/* For busy scenarios: non-blocking check; true once SIGTERM is pending or
+ * was taken (consumes it). */
+int sc_check_term(void);
 /* True when run with --arg corrupt: the scenario must then damage its own
  * state after sc_ready() so that the check fails (negative self test). */
 int sc_corrupt(void);
