@@ -36,12 +36,13 @@ class ScenarioCheckpointTest {
         List<DynamicTest> tests = new ArrayList<>();
         supported.forEach((name, modes) -> {
             for (Mode m : modes)
-                tests.add(DynamicTest.dynamicTest(name + " [" + m.word + "]", () -> run(name, m)));
+                tests.add(DynamicTest.dynamicTest(name + " [" + m.word + "]", () -> run(name, m, ScenarioEnv.CRIU)));
         });
         return tests.stream();
     }
 
-    static void run(String name, Mode mode) {
+    /** One scenario in one mode with the given criu executable. */
+    static void run(String name, Mode mode, Path criu) {
         Path ckpt = ScenarioEnv.freshDir("ckpt", name + "-" + mode.word);
         Path runDir = ScenarioEnv.freshDir("run", name + "-" + mode.word);
         List<String> opts = ScenarioEnv.criuOpts(name);
@@ -51,20 +52,20 @@ class ScenarioCheckpointTest {
                 run.awaitReady();
                 switch (mode) {
                     case PLAIN -> {
-                        dumpAndRestore(run, ckpt, opts, logs);
+                        dumpAndRestore(criu, run, ckpt, opts, logs);
                     }
                     case LEAVE_RUNNING -> {
                         Path img = ckpt;
-                        criu(run, img, "dump.log", logs, concat(List.of("dump", "-t", Long.toString(run.pid),
+                        criu(criu, run, img, "dump.log", logs, concat(List.of("dump", "-t", Long.toString(run.pid),
                                 "-D", img.toString(), "-o", "dump.log", "-v4", "--leave-running"), opts));
                         for (long p : run.pids)
                             assertTrue(Procs.live(p), name + ": pid " + p + " gone after dump --leave-running\n"
                                     + details(run, logs));
                     }
                     case TWICE -> {
-                        dumpAndRestore(run, ckpt.resolve("1"), opts, logs);
+                        dumpAndRestore(criu, run, ckpt.resolve("1"), opts, logs);
                         run.refreshTree();
-                        dumpAndRestore(run, ckpt.resolve("2"), opts, logs);
+                        dumpAndRestore(criu, run, ckpt.resolve("2"), opts, logs);
                     }
                 }
                 run.terminate();
@@ -78,19 +79,19 @@ class ScenarioCheckpointTest {
         }
     }
 
-    private static void dumpAndRestore(ScenarioRun run, Path img, List<String> opts, List<Path> logs) {
+    private static void dumpAndRestore(Path criu, ScenarioRun run, Path img, List<String> opts, List<Path> logs) {
         try {
             Files.createDirectories(img);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         List<Long> before = new ArrayList<>(Procs.tree(run.pid));
-        criu(run, img, "dump.log", logs, concat(List.of("dump", "-t", Long.toString(run.pid),
+        criu(criu, run, img, "dump.log", logs, concat(List.of("dump", "-t", Long.toString(run.pid),
                 "-D", img.toString(), "-o", "dump.log", "-v4"), opts));
         // the tree is killed by the dump; its pids must be free (init reaps zombies in 1-2 s)
         assertTrue(Procs.waitGone(before, ScenarioRun.GONE_MS, false),
                 run.name + ": pids still present " + ScenarioRun.GONE_MS + " ms after dump: " + before);
-        criu(run, img, "restore.log", logs, concat(List.of("restore", "-d", "-D", img.toString(),
+        criu(criu, run, img, "restore.log", logs, concat(List.of("restore", "-d", "-D", img.toString(),
                 "-o", "restore.log", "-v4"), opts));
         for (long p : before)
             assertTrue(Procs.live(p), run.name + ": pid " + p + " not running after restore");
@@ -98,10 +99,10 @@ class ScenarioCheckpointTest {
     }
 
     /** Runs criu in its own process (never in this JVM); output to DIR/criu-ACTION.out. */
-    private static void criu(ScenarioRun run, Path img, String logName, List<Path> logs, List<String> args) {
-        if (!Files.isExecutable(ScenarioEnv.CRIU))
-            throw new AssertionError("criu launcher missing: " + ScenarioEnv.CRIU);
-        List<String> cmd = concat(List.of(ScenarioEnv.CRIU.toString()), args);
+    private static void criu(Path criu, ScenarioRun run, Path img, String logName, List<Path> logs, List<String> args) {
+        if (!Files.isExecutable(criu))
+            throw new AssertionError("criu launcher missing: " + criu);
+        List<String> cmd = concat(List.of(criu.toString()), args);
         Path out = img.resolve("criu-" + args.get(0) + ".out");
         logs.add(out);
         logs.add(img.resolve(logName));
