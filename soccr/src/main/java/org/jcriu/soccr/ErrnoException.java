@@ -8,6 +8,7 @@ package org.jcriu.soccr;
 public class ErrnoException extends SoccrException {
     public static final int EPERM = 1;
     public static final int EINTR = 4;
+    public static final int EBADF = 9;
     public static final int EAGAIN = 11;
     public static final int ENOMEM = 12;
     public static final int EACCES = 13;

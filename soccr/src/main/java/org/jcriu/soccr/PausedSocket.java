@@ -24,13 +24,12 @@ public final class PausedSocket implements AutoCloseable {
     private final int fd;
     private final SoccrLogger log;
     private final TcpState state;
-    private final int family;
     private int phase = PAUSED;
+    private boolean queueSelected;
 
-    PausedSocket(int fd, TcpState state, int family, SoccrLogger log) {
+    PausedSocket(int fd, TcpState state, SoccrLogger log) {
         this.fd = fd;
         this.state = state;
-        this.family = family;
         this.log = log;
     }
 
@@ -50,12 +49,22 @@ public final class PausedSocket implements AutoCloseable {
      */
     public TcpConnectionState save() throws SoccrException {
         checkPaused("save");
-        if (Sys.getInt(fd, LibC.IPPROTO_TCP, LibC.TCP_REPAIR, "TCP_REPAIR") != LibC.TCP_REPAIR_ON) {
+        // TCP_REPAIR_WINDOW is refused with EPERM outside repair mode: it doubles as the repair check
+        byte[] w = new byte[20];
+        int wlen;
+        try {
+            wlen = Sys.getBytes(fd, LibC.IPPROTO_TCP, LibC.TCP_REPAIR_WINDOW, w, "TCP_REPAIR_WINDOW");
+        } catch (PermissionDeniedException e) {
             throw new NotInRepairModeException("socket " + fd + " is not in TCP repair mode");
         }
         TcpInfo info = new TcpInfo().read(fd);
         TcpState now = TcpState.ofKernel(info.state());
         TcpConnectionState.Builder b = TcpConnectionState.builder().state(now);
+        if (wlen == 20) {
+            java.nio.ByteBuffer wb = java.nio.ByteBuffer.wrap(w).order(java.nio.ByteOrder.nativeOrder());
+            b.window(new TcpConnectionState.RepairWindow(wb.getInt(), wb.getInt(), wb.getInt(), wb.getInt(),
+                    wb.getInt()));
+        }
 
         byte[] sa = new byte[SockAddr.MAX_LEN];
         Sys.getsockname(fd, sa);
@@ -66,7 +75,7 @@ public final class PausedSocket implements AutoCloseable {
 
         int inq = Sys.ioctlInt(fd, LibC.SIOCINQ, "SIOCINQ");
         int outq = Sys.ioctlInt(fd, LibC.SIOCOUTQ, "SIOCOUTQ");
-        int notSent = Sys.ioctlInt(fd, LibC.SIOCOUTQNSD, "SIOCOUTQNSD");
+        int notSent = outq > 0 ? Sys.ioctlInt(fd, LibC.SIOCOUTQNSD, "SIOCOUTQNSD") : 0;
         Memory buf = inq > 0 || outq > 0 ? new Memory(Math.max(inq, outq) + 1L) : null;
 
         Sys.setInt(fd, LibC.IPPROTO_TCP, LibC.TCP_REPAIR_QUEUE, LibC.TCP_RECV_QUEUE, "TCP_REPAIR_QUEUE");
@@ -75,7 +84,7 @@ public final class PausedSocket implements AutoCloseable {
         Sys.setInt(fd, LibC.IPPROTO_TCP, LibC.TCP_REPAIR_QUEUE, LibC.TCP_SEND_QUEUE, "TCP_REPAIR_QUEUE");
         int writeSeq = Sys.getInt(fd, LibC.IPPROTO_TCP, LibC.TCP_QUEUE_SEQ, "TCP_QUEUE_SEQ send");
         byte[] sendQ = peek(buf, outq, "send queue");
-        Sys.setInt(fd, LibC.IPPROTO_TCP, LibC.TCP_REPAIR_QUEUE, LibC.TCP_NO_QUEUE, "TCP_REPAIR_QUEUE");
+        queueSelected = true;
         // an unsent FIN counts in SIOCOUTQNSD but is not data
         int unsent = Math.max(0, Math.min(sendQ.length, now.finSent() ? notSent - 1 : notSent));
         b.sequences(writeSeq, rcvNxt).checkedQueues(recvQ, sendQ, unsent);
@@ -89,20 +98,16 @@ public final class PausedSocket implements AutoCloseable {
         if ((opts & LibC.TCPI_OPT_TIMESTAMPS) != 0) {
             b.timestamp(Sys.getInt(fd, LibC.IPPROTO_TCP, LibC.TCP_TIMESTAMP, "TCP_TIMESTAMP"));
         }
-        byte[] w = new byte[20];
-        if (Sys.getBytes(fd, LibC.IPPROTO_TCP, LibC.TCP_REPAIR_WINDOW, w, "TCP_REPAIR_WINDOW") == 20) {
-            java.nio.ByteBuffer wb = java.nio.ByteBuffer.wrap(w).order(java.nio.ByteOrder.nativeOrder());
-            b.window(new TcpConnectionState.RepairWindow(wb.getInt(), wb.getInt(), wb.getInt(), wb.getInt(),
-                    wb.getInt()));
-        }
         b.bufferSizes(Sys.getInt(fd, LibC.SOL_SOCKET, LibC.SO_SNDBUF, "SO_SNDBUF"),
                 Sys.getInt(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUF, "SO_RCVBUF"));
         b.noDelay(Sys.getInt(fd, LibC.IPPROTO_TCP, LibC.TCP_NODELAY, "TCP_NODELAY") != 0);
         b.cork(Sys.getInt(fd, LibC.IPPROTO_TCP, LibC.TCP_CORK, "TCP_CORK") != 0);
-        b.keepAlive(Sys.getInt(fd, LibC.SOL_SOCKET, LibC.SO_KEEPALIVE, "SO_KEEPALIVE") != 0,
-                Sys.getInt(fd, LibC.IPPROTO_TCP, LibC.TCP_KEEPIDLE, "TCP_KEEPIDLE"),
-                Sys.getInt(fd, LibC.IPPROTO_TCP, LibC.TCP_KEEPINTVL, "TCP_KEEPINTVL"),
-                Sys.getInt(fd, LibC.IPPROTO_TCP, LibC.TCP_KEEPCNT, "TCP_KEEPCNT"));
+        // keepalive timers matter (and are saved) only while keepalive is on
+        if (Sys.getInt(fd, LibC.SOL_SOCKET, LibC.SO_KEEPALIVE, "SO_KEEPALIVE") != 0) {
+            b.keepAlive(true, Sys.getInt(fd, LibC.IPPROTO_TCP, LibC.TCP_KEEPIDLE, "TCP_KEEPIDLE"),
+                    Sys.getInt(fd, LibC.IPPROTO_TCP, LibC.TCP_KEEPINTVL, "TCP_KEEPINTVL"),
+                    Sys.getInt(fd, LibC.IPPROTO_TCP, LibC.TCP_KEEPCNT, "TCP_KEEPCNT"));
+        }
         TcpConnectionState s = b.check();
         if (log.isEnabled(SoccrLogger.Level.DEBUG)) {
             log.log(SoccrLogger.Level.DEBUG, "saved fd " + fd + ": " + s);
@@ -136,6 +141,9 @@ public final class PausedSocket implements AutoCloseable {
     public void resume() throws SoccrException {
         checkPaused("resume");
         phase = RESUMED;
+        if (queueSelected) {
+            Sys.setInt(fd, LibC.IPPROTO_TCP, LibC.TCP_REPAIR_QUEUE, LibC.TCP_NO_QUEUE, "TCP_REPAIR_QUEUE");
+        }
         Sys.setInt(fd, LibC.IPPROTO_TCP, LibC.TCP_REPAIR, LibC.TCP_REPAIR_OFF_NO_WP, "TCP_REPAIR off");
     }
 
@@ -145,10 +153,6 @@ public final class PausedSocket implements AutoCloseable {
         if (phase == PAUSED) {
             resume();
         }
-    }
-
-    int family() {
-        return family;
     }
 
     private void checkPaused(String verb) throws NotInRepairModeException {

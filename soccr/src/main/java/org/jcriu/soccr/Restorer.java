@@ -104,8 +104,8 @@ final class Restorer {
         if (s.cork()) {
             Sys.setInt(fd, IPPROTO_TCP, LibC.TCP_CORK, 1, "TCP_CORK");
         }
-        // 10. leave repair mode; then the never-sent tail goes out as ordinary data
-        Sys.setInt(fd, IPPROTO_TCP, LibC.TCP_REPAIR_QUEUE, LibC.TCP_NO_QUEUE, "TCP_REPAIR_QUEUE");
+        // 10. leave repair mode (the queue selection is ignored outside repair and reset when it is next
+        //     turned on); then the never-sent tail goes out as ordinary data
         Sys.setInt(fd, IPPROTO_TCP, LibC.TCP_REPAIR, o.windowProbe() ? LibC.TCP_REPAIR_OFF
                 : LibC.TCP_REPAIR_OFF_NO_WP, "TCP_REPAIR off");
         if (!st.finSent() && s.unsentLength() > 0) {

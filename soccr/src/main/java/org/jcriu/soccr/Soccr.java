@@ -39,17 +39,15 @@ public final class Soccr {
      * @throws PermissionDeniedException no CAP_NET_ADMIN in the socket's network namespace
      */
     public static PausedSocket pause(int fd, SoccrLogger log) throws SoccrException {
-        int domain = Sys.getInt(fd, LibC.SOL_SOCKET, LibC.SO_DOMAIN, "SO_DOMAIN");
-        if (domain != LibC.AF_INET && domain != LibC.AF_INET6) {
-            throw new UnsupportedSocketException("fd " + fd + " is not an IPv4 or IPv6 socket (family " + domain + ")");
+        TcpInfo info = new TcpInfo();
+        try {
+            info.read(fd);
+        } catch (ErrnoException e) {
+            if (e instanceof PermissionDeniedException || e.errno() == ErrnoException.EBADF) {
+                throw e;
+            }
+            throw notTcp(fd); // TCP_INFO exists only on TCP sockets
         }
-        int type = Sys.getInt(fd, LibC.SOL_SOCKET, LibC.SO_TYPE, "SO_TYPE");
-        int proto = Sys.getInt(fd, LibC.SOL_SOCKET, LibC.SO_PROTOCOL, "SO_PROTOCOL");
-        if (type != LibC.SOCK_STREAM || proto != LibC.IPPROTO_TCP) {
-            throw new UnsupportedSocketException("fd " + fd + " is not a TCP socket ("
-                    + (type == LibC.SOCK_DGRAM ? "UDP" : "type " + type + " protocol " + proto) + ")");
-        }
-        TcpInfo info = new TcpInfo().read(fd);
         TcpState state = TcpState.ofKernel(info.state());
         if (state == TcpState.LISTEN) {
             throw new UnsupportedSocketException("fd " + fd + " is a listening socket: only connections can be saved");
@@ -61,7 +59,17 @@ public final class Soccr {
         if (log.isEnabled(SoccrLogger.Level.DEBUG)) {
             log.log(SoccrLogger.Level.DEBUG, "paused fd " + fd + " in " + state);
         }
-        return new PausedSocket(fd, state, domain, log);
+        return new PausedSocket(fd, state, log);
+    }
+
+    private static SoccrException notTcp(int fd) throws ErrnoException {
+        int domain = Sys.getInt(fd, LibC.SOL_SOCKET, LibC.SO_DOMAIN, "SO_DOMAIN");
+        int type = Sys.getInt(fd, LibC.SOL_SOCKET, LibC.SO_TYPE, "SO_TYPE");
+        if (domain != LibC.AF_INET && domain != LibC.AF_INET6) {
+            return new UnsupportedSocketException("fd " + fd + " is not an IPv4 or IPv6 socket (family " + domain + ")");
+        }
+        return new UnsupportedSocketException("fd " + fd + " is not a TCP socket ("
+                + (type == LibC.SOCK_DGRAM ? "UDP" : "type " + type) + ")");
     }
 
     /** Restores {@code state} in the caller's network namespace. */
