@@ -24,7 +24,8 @@ final class ScenarioEnv {
     static final Path CRIU = Path.of(System.getProperty("jcriu.test.criu",
             BASEDIR.resolve("../criu-orchestrator/bin/criu").toString())).toAbsolutePath().normalize();
     static final Path TARGET = BASEDIR.resolve("target");
-    static final Path SUPPORTED = SOURCES.resolve("SUPPORTED");
+    static final Path SUPPORTED = Path.of(System.getProperty("jcriu.test.supported",
+            SOURCES.resolve("SUPPORTED").toString())).toAbsolutePath();
 
     private static final Pattern OPTS = Pattern.compile("CRIU_OPTS:\\s*([^*\\n]*)");
 

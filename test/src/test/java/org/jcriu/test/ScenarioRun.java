@@ -131,14 +131,21 @@ final class ScenarioRun implements AutoCloseable {
     List<Long> ourLivePids() {
         refreshTreeQuietly();
         List<Long> out = new ArrayList<>();
-        String want = exe.toString();
         for (long p : pids)
-            if (Procs.live(p) && want.equals(Procs.exe(p))) out.add(p);
+            if (Procs.live(p) && isOurs(p)) out.add(p);
         return out;
     }
 
+    /** /proc/PID/exe is the scenario binary (also if it was rebuilt meanwhile: " (deleted)"). */
+    boolean isOurs(long p) {
+        String e = Procs.exe(p);
+        if (e == null) return false;
+        if (e.endsWith(" (deleted)")) e = e.substring(0, e.length() - " (deleted)".length());
+        return e.equals(exe.toString());
+    }
+
     private void refreshTreeQuietly() {
-        if (Procs.live(pid) && exe.toString().equals(Procs.exe(pid))) refreshTree();
+        if (Procs.live(pid) && isOurs(pid)) refreshTree();
     }
 
     /** Waits until every recorded pid is gone (zombies still waiting for init count unless zombiesOk). */
