@@ -104,6 +104,7 @@ public final class Dumper {
         if (!ProcFs.exists(opts.pid())) throw new DumpException("task " + opts.pid() + " does not exist");
         Log.info("Dumping processes (pid: " + opts.pid() + ")");
         Fault.at("freeze");
+        Natives.warmUp();
         long tf = System.nanoTime();
         TaskNode root = freezer.freeze(opts.pid());
         long frozenAt = System.nanoTime();

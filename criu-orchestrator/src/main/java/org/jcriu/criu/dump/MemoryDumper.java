@@ -34,11 +34,11 @@ final class MemoryDumper {
             VMA_ANON_SHARED = 1 << 8, VMA_ANON_PRIVATE = 1 << 9, VMA_AREA_SYSVIPC = 1 << 10,
             VMA_AREA_SOCKET = 1 << 11, VMA_AREA_VVAR = 1 << 12, VMA_AREA_AIORING = 1 << 13, VMA_AREA_MEMFD = 1 << 14;
     static final int PE_PARENT = 1, PE_LAZY = 2, PE_PRESENT = 4;
-    private static final int BUF = 16 << 20;
+    private static final int BUF = 8 << 20, NBUF = 3;
 
     private final DumpStats stats;
-    private ByteBuffer buf;
-    private long bufAddr;
+    private ByteBuffer[] bufs;
+    private long[] addrs;
     private final ProcessMem pm = new ProcessMem();
 
     MemoryDumper(DumpStats stats) {
@@ -190,48 +190,94 @@ final class MemoryDumper {
                 if ((r.flags[i] & PE_LAZY) != 0) stats.pagesLazy += r.len[i] >>> 12;
             }
         }
-        if (buf == null) {
-            buf = ByteBuffer.allocateDirect(BUF);
-            bufAddr = Pointer.nativeValue(Native.getDirectBufferPointer(buf));
+        if (bufs == null) {
+            bufs = new ByteBuffer[NBUF];
+            addrs = new long[NBUF];
+            for (int k = 0; k < NBUF; k++) {
+                bufs[k] = ByteBuffer.allocateDirect(BUF);
+                addrs[k] = Pointer.nativeValue(Native.getDirectBufferPointer(bufs[k]));
+            }
         }
         try (FileChannel out = FileChannel.open(dir.resolve("pages-" + pagesId + ".img"),
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING,
                 java.nio.file.StandardOpenOption.WRITE)) {
-            // split runs into pieces that fit the buffer
+            // The calling thread reads task memory into one buffer while a writer thread
+            // writes the previous one: the two copies overlap.
+            java.util.concurrent.BlockingQueue<Integer> full = new java.util.concurrent.ArrayBlockingQueue<>(NBUF + 1);
+            java.util.concurrent.BlockingQueue<Integer> free = new java.util.concurrent.ArrayBlockingQueue<>(NBUF + 1);
+            for (int k = 0; k < NBUF; k++) free.add(k);
+            IOException[] werr = new IOException[1];
+            long[] wtime = new long[1];
+            Thread writer = new Thread(() -> {
+                try {
+                    for (;;) {
+                        int k = full.take();
+                        if (k < 0) return;
+                        long w0 = System.nanoTime();
+                        ByteBuffer b = bufs[k];
+                        try {
+                            while (b.hasRemaining()) out.write(b);
+                        } catch (IOException e) {
+                            if (werr[0] == null) werr[0] = e;
+                        }
+                        wtime[0] += System.nanoTime() - w0;
+                        free.put(k);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "jcriu-pages-writer");
+            writer.setDaemon(true);
+            writer.start();
             long[] pa = new long[ProcessMem.IOV_MAX];
             long[] pl = new long[ProcessMem.IOV_MAX];
             int i = 0;
             long off = 0; // offset inside run i
-            while (i < r.n) {
-                int k = 0;
-                long fill = 0;
-                while (i < r.n && k < pa.length && fill < BUF) {
-                    long take = Math.min(r.len[i] - off, BUF - fill);
-                    pa[k] = r.addr[i] + off;
-                    pl[k] = take;
-                    k++;
-                    fill += take;
-                    off += take;
-                    if (off == r.len[i]) {
-                        i++;
-                        off = 0;
+            long readNs = 0;
+            try {
+                while (i < r.n) {
+                    int k = 0;
+                    long fill = 0;
+                    while (i < r.n && k < pa.length && fill < BUF) {
+                        long take = Math.min(r.len[i] - off, BUF - fill);
+                        pa[k] = r.addr[i] + off;
+                        pl[k] = take;
+                        k++;
+                        fill += take;
+                        off += take;
+                        if (off == r.len[i]) {
+                            i++;
+                            off = 0;
+                        }
                     }
+                    int slot = free.take();
+                    if (werr[0] != null) throw werr[0];
+                    long t0 = System.nanoTime();
+                    long got = pm.readv(t.pid, addrs[slot], pa, pl, 0, k);
+                    readNs += System.nanoTime() - t0;
+                    if (got != fill) {
+                        throw new DumpException("task " + t.pid + ": read " + got + " of " + fill
+                                + " bytes of memory at 0x" + Long.toHexString(pa[0]));
+                    }
+                    bufs[slot].clear().limit((int) fill);
+                    full.put(slot);
+                    stats.pagesWritten += fill >>> 12;
+                    stats.pagePipeBufs++;
                 }
-                long t0 = System.nanoTime();
-                long got = pm.readv(t.pid, bufAddr, pa, pl, 0, k);
-                long t1 = System.nanoTime();
-                if (got != fill) {
-                    throw new DumpException("task " + t.pid + ": read " + got + " of " + fill + " bytes of memory at 0x"
-                            + Long.toHexString(pa[0]));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while writing pages", e);
+            } finally {
+                full.add(-1);
+                try {
+                    writer.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
-                buf.clear().limit((int) fill);
-                while (buf.hasRemaining()) out.write(buf);
-                long t2 = System.nanoTime();
-                stats.memdumpTime += (t1 - t0) / 1000;
-                stats.memwriteTime += (t2 - t1) / 1000;
-                stats.pagesWritten += fill >>> 12;
-                stats.pagePipeBufs++;
             }
+            if (werr[0] != null) throw werr[0];
+            stats.memdumpTime += readNs / 1000;
+            stats.memwriteTime += wtime[0] / 1000;
         }
     }
 }
