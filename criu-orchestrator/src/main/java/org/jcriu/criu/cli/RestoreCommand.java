@@ -3,6 +3,7 @@ package org.jcriu.criu.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.jcriu.criu.restore.RestoreException;
 import org.jcriu.criu.restore.RestoreStats;
 import org.jcriu.criu.restore.Restorer;
 import org.jcriu.criu.util.Log;
@@ -32,7 +33,13 @@ final class RestoreCommand implements Callable<Integer>, CommonOptions.Holder {
     public Integer call() throws Exception {
         try (Log log = Log.open(common.logPath(), common.verbosity())) {
             Restorer.becomeSubreaper();
-            Restorer.Result r = Restorer.restore(new Restorer.Options(common.imagesDir(), common.shellJob()));
+            Restorer.Result r;
+            try {
+                r = Restorer.restore(new Restorer.Options(common.imagesDir(), common.shellJob()));
+            } catch (RestoreException e) {
+                Log.error(e.getMessage());
+                throw e;
+            }
             Log.info("restore: tree of " + r.rootPid() + " runs; " + r.pagesRestored() + " pages, "
                     + r.remoteSyscalls() + " remote syscalls in " + r.roundTrips() + " round trips, "
                     + r.restoreNanos() / 1000 + " us");
