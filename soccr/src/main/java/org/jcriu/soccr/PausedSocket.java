@@ -134,7 +134,9 @@ public final class PausedSocket implements AutoCloseable {
         checkPaused("release");
         phase = RELEASED;
         Sys.close(fd);
-        log.log(SoccrLogger.Level.DEBUG, "released fd " + fd + " silently");
+        if (log.isEnabled(SoccrLogger.Level.DEBUG)) {
+            log.log(SoccrLogger.Level.DEBUG, "released fd " + fd + " silently");
+        }
     }
 
     /** Leaves repair mode without a window probe; the original socket carries on. The fd stays open. */

@@ -55,6 +55,22 @@ public class SoccrBenchmark {
             }
         }
 
+        NetNs entered;
+        Thread owner;
+
+        /** Moves the benchmark thread itself into the namespace: restores then need no setns. */
+        void enterHere() throws Exception {
+            entered = TestNet.enter(ns);
+            owner = Thread.currentThread();
+            opts = RestoreOptions.DEFAULT;
+        }
+
+        void checkThread() {
+            if (owner != null && owner != Thread.currentThread()) {
+                throw new IllegalStateException("benchmark thread is not the one that entered the namespace");
+            }
+        }
+
         TcpConnectionState move(int i) throws SoccrException {
             TcpConnectionState s;
             try (PausedSocket p = Soccr.pause(srv[i])) {
@@ -65,7 +81,10 @@ public class SoccrBenchmark {
         }
 
         @TearDown(Level.Trial)
-        public void close() {
+        public void close() throws Exception {
+            if (entered != null) {
+                entered.close();
+            }
             for (int fd : srv) {
                 LibC.setsockopt(fd, LibC.IPPROTO_TCP, LibC.TCP_REPAIR, new int[] {1}, 4);
                 LibC.close(fd);
@@ -84,6 +103,16 @@ public class SoccrBenchmark {
         public void setUp() throws Exception {
             open(1, "bi");
             TestNet.lock(ns);
+            enterHere();
+        }
+    }
+
+    @State(Scope.Thread)
+    public static class IdleOtherNs extends Conns {
+        @Setup(Level.Trial)
+        public void setUp() throws Exception {
+            open(1, "bn");
+            TestNet.lock(ns);
         }
     }
 
@@ -93,6 +122,7 @@ public class SoccrBenchmark {
         public void setUp() throws Exception {
             open(1000, "bk");
             TestNet.lock(ns);
+            enterHere();
         }
     }
 
@@ -112,12 +142,23 @@ public class SoccrBenchmark {
                 throw new IllegalStateException("expected 4 MiB queued: " + s);
             }
             srv[0] = Soccr.restore(s, opts).detach();
+            enterHere();
         }
     }
 
     @Benchmark
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
     public int idleConnection(Idle st) throws Exception {
+        st.checkThread();
+        TcpConnectionState s = st.move(0);
+        st.srv[0] = Soccr.restore(s, st.opts).detach();
+        return st.srv[0];
+    }
+
+    /** As idleConnection, but the restore enters the namespace by path (open + 2 setns per call). */
+    @Benchmark
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public int idleConnectionIntoNetns(IdleOtherNs st) throws Exception {
         TcpConnectionState s = st.move(0);
         st.srv[0] = Soccr.restore(s, st.opts).detach();
         return st.srv[0];
@@ -126,6 +167,7 @@ public class SoccrBenchmark {
     @Benchmark
     @OutputTimeUnit(TimeUnit.MILLISECONDS)
     public int thousandConnections(Thousand st) throws Exception {
+        st.checkThread();
         List<TcpConnectionState> saved = new ArrayList<>(st.srv.length);
         for (int i = 0; i < st.srv.length; i++) {
             saved.add(st.move(i));
@@ -140,6 +182,7 @@ public class SoccrBenchmark {
     @Benchmark
     @OutputTimeUnit(TimeUnit.MILLISECONDS)
     public int queued4MiB(Queued4M st) throws Exception {
+        st.checkThread();
         TcpConnectionState s = st.move(0);
         st.srv[0] = Soccr.restore(s, st.opts).detach();
         return st.srv[0];
