@@ -1,0 +1,479 @@
+package org.jcriu.compel;
+
+import static org.jcriu.compel.sys.Wait.WIFSTOPPED;
+import static org.jcriu.compel.sys.Wait.WSTOPSIG;
+import static org.jcriu.compel.sys.Wait.ptraceEvent;
+
+import com.sun.jna.Memory;
+import java.util.ArrayList;
+import java.util.List;
+import org.jcriu.compel.sys.NoSuchProcessException;
+import org.jcriu.compel.sys.Ptrace;
+import org.jcriu.compel.sys.Signal;
+import org.jcriu.compel.sys.Syscalls;
+import org.jcriu.compel.sys.Wait;
+
+/**
+ * One seized thread of a {@link Tracee}. Every method runs on the tracer thread (callers on other
+ * threads wait for it). While a thread is stopped its registers, xstate and signal mask can be
+ * read and set, and syscalls run in it; registers changed by compel itself (remote syscalls,
+ * parasite) are always put back.
+ */
+public final class TraceeThread {
+    /** How the thread was found when seized. */
+    public enum Found {
+        /** running or sleeping: stopped by PTRACE_INTERRUPT, resumes on detach */
+        RUNNING,
+        /** in a group-stop (SIGSTOP and friends): stays stopped on detach */
+        STOPPED,
+        /** created under our trace (remote clone): stopped at its first instruction */
+        NEW
+    }
+
+    private static final int O = 8;
+    private static final int SYSCALL_STOP = Signal.SIGTRAP | 0x80;
+
+    final Tracee tracee;
+    final int tid;
+    final Found found;
+    final int foundStopSignal;
+    private final Memory saved = new Memory(UserRegs.SIZE);
+    private final Memory inj = new Memory(UserRegs.SIZE);
+    private final Memory small = new Memory(256);
+    /** signals whose delivery stop compel swallowed; sent again at detach */
+    final List<Integer> pendingSignals = new ArrayList<>();
+    /** SIGTRAP blocked in the thread's mask: an int3 would unblock it, so the mask is put back */
+    private long sigmask;
+    private boolean sigmaskKnown;
+    boolean running;
+    boolean dead;
+
+    TraceeThread(Tracee tracee, int tid, Found found, int foundStopSignal) {
+        this.tracee = tracee;
+        this.tid = tid;
+        this.found = found;
+        this.foundStopSignal = foundStopSignal;
+    }
+
+    /** @return the thread id */
+    public int tid() {
+        return tid;
+    }
+
+    /** @return the task this thread belongs to */
+    public Tracee tracee() {
+        return tracee;
+    }
+
+    /** @return how the thread was found when seized */
+    public Found found() {
+        return found;
+    }
+
+    /** @return the stop signal of a thread found {@link Found#STOPPED}, else 0 */
+    public int foundStopSignal() {
+        return foundStopSignal;
+    }
+
+    /** @return whether the thread has exited since it was seized */
+    public boolean isDead() {
+        return dead;
+    }
+
+    private Tracer tracer() {
+        return tracee.tracer;
+    }
+
+    // ---- registers ------------------------------------------------------------------------
+
+    /** @return the general purpose registers */
+    public UserRegs getRegs() {
+        return tracer().call(() -> {
+            requireStopped();
+            Ptrace.getRegs(tid, com.sun.jna.Pointer.nativeValue(inj));
+            return UserRegs.read(inj);
+        });
+    }
+
+    /** Sets the general purpose registers (they stay set: this is the caller's change). */
+    public void setRegs(UserRegs regs) {
+        tracer().run(() -> {
+            requireStopped();
+            regs.write(inj);
+            Ptrace.setRegs(tid, com.sun.jna.Pointer.nativeValue(inj));
+        });
+    }
+
+    /** @return the FPU/SSE/AVX state (PTRACE_GETREGSET NT_X86_XSTATE) */
+    public XState getXState() {
+        return tracer().call(() -> {
+            requireStopped();
+            Memory buf = new Memory(32768);
+            small.setLong(0, com.sun.jna.Pointer.nativeValue(buf));
+            small.setLong(8, buf.size());
+            Ptrace.getRegset(tid, Ptrace.NT_X86_XSTATE, com.sun.jna.Pointer.nativeValue(small));
+            int len = (int) small.getLong(8);
+            return new XState(buf.getByteArray(0, len));
+        });
+    }
+
+    /** Sets the FPU/SSE/AVX state (PTRACE_SETREGSET NT_X86_XSTATE). */
+    public void setXState(XState x) {
+        tracer().run(() -> {
+            requireStopped();
+            byte[] b = x.bytes();
+            Memory buf = new Memory(b.length);
+            buf.write(0, b, 0, b.length);
+            small.setLong(0, com.sun.jna.Pointer.nativeValue(buf));
+            small.setLong(8, b.length);
+            Ptrace.setRegset(tid, Ptrace.NT_X86_XSTATE, com.sun.jna.Pointer.nativeValue(small));
+        });
+    }
+
+    /** @return the blocked signal mask, bit {@code sig-1} per signal */
+    public long getSigmask() {
+        return tracer().call(() -> {
+            requireStopped();
+            return readSigmask();
+        });
+    }
+
+    /** Sets the blocked signal mask. */
+    public void setSigmask(long mask) {
+        tracer().run(() -> {
+            requireStopped();
+            writeSigmask(mask);
+        });
+    }
+
+    long readSigmask() {
+        Ptrace.getSigmask(tid, com.sun.jna.Pointer.nativeValue(small));
+        sigmask = small.getLong(0);
+        sigmaskKnown = true;
+        return sigmask;
+    }
+
+    void writeSigmask(long mask) {
+        small.setLong(0, mask);
+        Ptrace.setSigmask(tid, com.sun.jna.Pointer.nativeValue(small));
+        sigmask = mask;
+        sigmaskKnown = true;
+    }
+
+    // ---- remote syscalls -----------------------------------------------------------------
+
+    /**
+     * Runs one syscall in this thread and puts its registers back.
+     *
+     * @param nr the syscall number ({@link Syscalls#number(String)})
+     * @param args up to six arguments; pointers must point into the task (see {@link Tracee#scratch()})
+     * @return the syscall's raw result: {@code -errno} in -4095..-1 on failure (not thrown)
+     * @throws CompelException when ptrace or the injection fails, or the task dies
+     */
+    public long syscall(int nr, long... args) {
+        if (args.length > 6) {
+            throw new IllegalArgumentException("a syscall takes at most 6 arguments");
+        }
+        return tracer().call(() -> doSyscall(nr, args));
+    }
+
+    /** Like {@link #syscall(int, long...)} by name. */
+    public long syscall(String name, long... args) {
+        return syscall(Syscalls.number(name), args);
+    }
+
+    /**
+     * Runs a clone, clone3, fork or vfork syscall in this thread and takes the new task or thread
+     * under trace (PTRACE_O_TRACECLONE/FORK/VFORK). The child starts stopped, with this thread's
+     * registers after the syscall (rax 0, rip after the syscall instruction of compel's scratch
+     * area): set its registers before resuming it.
+     *
+     * @return the result and the new thread
+     */
+    public CloneResult syscallClone(int nr, long... args) {
+        if (args.length > 6) {
+            throw new IllegalArgumentException("a syscall takes at most 6 arguments");
+        }
+        return tracer().call(() -> doClone(nr, args));
+    }
+
+    /**
+     * Lets the thread run from its current registers until the exit of its next syscall (syscall
+     * stops, PTRACE_SYSCALL), e.g. so that code can unmap the page it runs from. Signals arriving
+     * meanwhile are kept for delivery at detach.
+     *
+     * @return the registers at the syscall exit stop (rax holds the result)
+     */
+    public UserRegs runToSyscallExit() {
+        return tracer().call(() -> {
+            requireStopped();
+            Ptrace.syscall(tid, 0);
+            waitFor(SYSCALL_STOP, true, "running to syscall entry");
+            Ptrace.syscall(tid, 0);
+            waitFor(SYSCALL_STOP, true, "running to syscall exit");
+            Ptrace.getRegs(tid, com.sun.jna.Pointer.nativeValue(inj));
+            return UserRegs.read(inj);
+        });
+    }
+
+    /**
+     * From a syscall exit stop (after {@link #runToSyscallExit()}), moves the thread to an
+     * interrupt stop without running user code, so that registers set afterwards are handled like
+     * those of a seized thread (an interrupted syscall in them restarts on resume).
+     */
+    public void leaveSyscallStop() {
+        tracer().run(this::toInterruptStop);
+    }
+
+    void requireStopped() {
+        if (dead) {
+            throw NoSuchProcessException.gone("ptrace", "thread " + tid + " has exited");
+        }
+        if (running) {
+            throw new CompelException("thread " + tid + " is running (parasite); cure it first");
+        }
+        if (!tracee.attached) {
+            throw new CompelException("task " + tracee.pid + " is no longer attached");
+        }
+    }
+
+    private void prepare(int nr, long[] args, long rip) {
+        Ptrace.getRegs(tid, com.sun.jna.Pointer.nativeValue(saved));
+        inj.write(0, saved.getByteArray(0, UserRegs.SIZE), 0, UserRegs.SIZE);
+        inj.setLong(UserRegs.RAX * O, nr);
+        inj.setLong(UserRegs.ORIG_RAX * O, -1);
+        inj.setLong(UserRegs.RIP * O, rip);
+        int[] regs = {UserRegs.RDI, UserRegs.RSI, UserRegs.RDX, UserRegs.R10, UserRegs.R8, UserRegs.R9};
+        for (int i = 0; i < 6; i++) {
+            inj.setLong(regs[i] * O, i < args.length ? args[i] : 0);
+        }
+        Ptrace.setRegs(tid, com.sun.jna.Pointer.nativeValue(inj));
+    }
+
+    private void restore() {
+        if (!dead) {
+            Ptrace.setRegs(tid, com.sun.jna.Pointer.nativeValue(saved));
+        }
+    }
+
+    long doSyscall(int nr, long[] args) {
+        requireStopped();
+        long site = tracee.trapSite(this);
+        if (site == 0) {
+            return doSyscallAt(tracee.syscallSite(), nr, args);
+        }
+        prepare(nr, args, site);
+        try {
+            Ptrace.cont(tid, 0);
+            waitTrap(site);
+            Ptrace.getRegs(tid, com.sun.jna.Pointer.nativeValue(inj));
+            return inj.getLong(UserRegs.RAX * O);
+        } finally {
+            restore();
+        }
+    }
+
+    /** The slow way, through a syscall instruction not followed by a trap: syscall stops. */
+    long doSyscallAt(long site, int nr, long[] args) {
+        requireStopped();
+        prepare(nr, args, site);
+        try {
+            Ptrace.syscall(tid, 0);
+            waitFor(SYSCALL_STOP, true, "remote syscall entry");
+            Ptrace.syscall(tid, 0);
+            waitFor(SYSCALL_STOP, true, "remote syscall exit");
+            Ptrace.getRegs(tid, com.sun.jna.Pointer.nativeValue(inj));
+            long r = inj.getLong(UserRegs.RAX * O);
+            toInterruptStop();
+            return r;
+        } finally {
+            restore();
+        }
+    }
+
+    private void toInterruptStop() {
+        Ptrace.interrupt(tid);
+        Ptrace.cont(tid, 0);
+        // the stop signal is SIGTRAP, or the group-stop signal of a task in a group-stop
+        waitFor(-Ptrace.PTRACE_EVENT_STOP, false, "interrupt after syscall");
+    }
+
+    private CloneResult doClone(int nr, long[] args) {
+        requireStopped();
+        long site = tracee.trapSite(this);
+        if (site == 0) {
+            throw new CompelException("remote clone needs compel's scratch area, unavailable in task " + tracee.pid);
+        }
+        prepare(nr, args, site);
+        int child = 0;
+        int event = 0;
+        try {
+            Ptrace.cont(tid, 0);
+            while (true) {
+                int st = waitStop("remote clone");
+                int ev = ptraceEvent(st);
+                if (ev == Ptrace.PTRACE_EVENT_CLONE || ev == Ptrace.PTRACE_EVENT_FORK || ev == Ptrace.PTRACE_EVENT_VFORK) {
+                    Ptrace.getEventMsg(tid, com.sun.jna.Pointer.nativeValue(small));
+                    child = (int) small.getLong(0);
+                    event = ev;
+                    Ptrace.cont(tid, 0);
+                    continue;
+                }
+                if (ev == Ptrace.PTRACE_EVENT_VFORK_DONE) {
+                    Ptrace.cont(tid, 0);
+                    continue;
+                }
+                if (isTrapAt(st, site)) {
+                    break;
+                }
+                passOn(st, false);
+            }
+            Ptrace.getRegs(tid, com.sun.jna.Pointer.nativeValue(inj));
+            long r = inj.getLong(UserRegs.RAX * O);
+            TraceeThread t = null;
+            if (child > 0) {
+                t = tracee.adoptChild(child, event == Ptrace.PTRACE_EVENT_CLONE && isThreadClone(nr, args));
+            }
+            return new CloneResult(r, t);
+        } finally {
+            restore();
+        }
+    }
+
+    private boolean isThreadClone(int nr, long[] args) {
+        final long cloneThread = 0x00010000L;
+        if (nr == Syscalls.number("clone")) {
+            return args.length > 0 && (args[0] & cloneThread) != 0;
+        }
+        if (nr == Syscalls.number("clone3") && args.length > 0) {
+            long flags = tracee.readLong(args[0]);
+            return (flags & cloneThread) != 0;
+        }
+        return false;
+    }
+
+    /** Collects the first stop of a thread created under trace. */
+    void collectNewStop() {
+        for (int passed = 0; passed < 64; passed++) {
+            int st = waitStop("new thread's first stop");
+            if (ptraceEvent(st) == Ptrace.PTRACE_EVENT_STOP) {
+                return;
+            }
+            passOn(st, false);
+        }
+        throw new CompelException("thread " + tid + ": no first stop");
+    }
+
+    private boolean isTrapAt(int st, long site) {
+        if (WSTOPSIG(st) != Signal.SIGTRAP || ptraceEvent(st) != 0) {
+            return false;
+        }
+        Ptrace.getRegs(tid, com.sun.jna.Pointer.nativeValue(inj));
+        return inj.getLong(UserRegs.RIP * O) == site + 3;
+    }
+
+    private void waitTrap(long site) {
+        for (int passed = 0; ; passed++) {
+            int st = waitStop("remote syscall");
+            if (passed > 64) {
+                throw new CompelException("thread " + tid + ": remote syscall: unexpected stop, " + Wait.describe(st));
+            }
+            if (isTrapAt(st, site)) {
+                if (sigmaskKnown && (sigmask & Signal.bit(Signal.SIGTRAP)) != 0) {
+                    // the trap unblocked SIGTRAP (force_sig): put the mask back
+                    writeSigmask(sigmask);
+                }
+                return;
+            }
+            passOn(st, false);
+        }
+    }
+
+    /**
+     * Waits for a stop with {@code (event << 8) | signal} equal to {@code want} (or, for a
+     * negative {@code want}, with event {@code -want} and any signal), passing other stops on
+     * (signals kept for detach), resuming with PTRACE_SYSCALL if {@code syscallMode}.
+     */
+    private void waitFor(int want, boolean syscallMode, String what) {
+        for (int passed = 0; ; passed++) {
+            int st = waitStop(what);
+            if (want >= 0 ? ((st >> 8) & 0xffff) == want : ptraceEvent(st) == -want) {
+                return;
+            }
+            if (passed > 64) {
+                throw new CompelException("thread " + tid + ": " + what + ": unexpected stop, " + Wait.describe(st));
+            }
+            passOn(st, syscallMode);
+        }
+    }
+
+    /** An unexpected stop: keep its signal for later, and let the thread go on. */
+    private void passOn(int st, boolean syscallMode) {
+        int sig = WSTOPSIG(st);
+        int ev = ptraceEvent(st);
+        if (ev == 0 && sig != Signal.SIGTRAP && sig != SYSCALL_STOP) {
+            pendingSignals.add(sig);
+            Ptrace.getRegs(tid, com.sun.jna.Pointer.nativeValue(inj));
+            tracer().log().log(Logger.Level.DEBUG, "thread " + tid + ": signal " + sig + " kept for detach, rip "
+                    + Long.toHexString(inj.getLong(UserRegs.RIP * O)) + " rax " + Long.toHexString(inj.getLong(UserRegs.RAX * O)));
+        }
+        if (syscallMode) {
+            Ptrace.syscall(tid, 0);
+        } else {
+            Ptrace.cont(tid, 0);
+        }
+    }
+
+    /** waitpid for this thread; an exit marks it dead and throws. @return the stop status */
+    int waitStop(String what) {
+        long r = Wait.waitpid(tid, Wait.__WALL);
+        int st = Wait.status(r);
+        if (!WIFSTOPPED(st)) {
+            dead = true;
+            throw NoSuchProcessException.gone("waitpid", "thread " + tid + " " + Wait.describe(st) + " during " + what);
+        }
+        return st;
+    }
+
+    void detach(boolean keepStopped) {
+        if (dead) {
+            return;
+        }
+        try {
+            for (int sig : pendingSignals) {
+                Signal.tgkill(tracee.pid, tid, sig);
+            }
+            pendingSignals.clear();
+            Ptrace.detach(tid, 0);
+        } catch (NoSuchProcessException e) {
+            dead = true;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "thread " + tid + " of " + tracee.pid;
+    }
+
+    /** What a remote clone gave: the syscall's result and the new thread, stopped and traced. */
+    public static final class CloneResult {
+        private final long result;
+        private final TraceeThread child;
+
+        CloneResult(long result, TraceeThread child) {
+            this.result = result;
+            this.child = child;
+        }
+
+        /** @return the syscall's raw result in the parent (the new tid, or -errno) */
+        public long result() {
+            return result;
+        }
+
+        /** @return the new thread, null if the clone failed */
+        public TraceeThread child() {
+            return child;
+        }
+    }
+
+}

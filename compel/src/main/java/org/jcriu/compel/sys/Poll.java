@@ -1,0 +1,35 @@
+package org.jcriu.compel.sys;
+
+import com.sun.jna.Memory;
+
+/** poll(2) on one fd. */
+public final class Poll {
+    private Poll() {}
+
+    public static final short POLLIN = 1;
+    public static final short POLLOUT = 4;
+    public static final short POLLERR = 8;
+    public static final short POLLHUP = 16;
+
+    private static final ThreadLocal<Memory> FDS = ThreadLocal.withInitial(() -> new Memory(8));
+
+    /**
+     * Waits for {@code events} on {@code fd}.
+     *
+     * @return the revents, 0 on timeout
+     */
+    public static int poll(int fd, int events, int timeoutMillis) {
+        Memory m = FDS.get();
+        m.setInt(0, fd);
+        m.setShort(4, (short) events);
+        m.setShort(6, (short) 0);
+        long r;
+        do {
+            r = Kernel.raw(Syscalls.POLL, com.sun.jna.Pointer.nativeValue(m), 1, timeoutMillis, 0, 0, 0);
+        } while (r == -1 && Errno.last() == Errno.EINTR);
+        if (r == -1) {
+            throw ErrnoException.of("poll", Errno.last());
+        }
+        return r == 0 ? 0 : m.getShort(6) & 0xffff;
+    }
+}

@@ -1,0 +1,164 @@
+/* Test victim for compel: one kind of state per mode, checks its own results.
+ *   victim MODE [N]
+ * Modes: compute, threads N, nanosleep, pipe, futex, epoll, signals, idle.
+ * Prints "ready" once set up; on SIGTERM prints "PASS n" (or "FAIL why") and exits. Every
+ * blocking call's result is checked: only success, or EINTR once SIGTERM came, is right. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t term;
+static volatile sig_atomic_t failed;
+static char why[128];
+static volatile uint64_t progress[64];
+static volatile int usr1;
+
+static void fail(const char *what, long v)
+{
+	if (!failed) {
+		snprintf(why, sizeof(why), "%s %ld", what, v);
+		failed = 1;
+	}
+}
+
+static void on_term(int sig)
+{
+	(void)sig;
+	term = 1;
+}
+
+static void on_usr1(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig; (void)si; (void)uc;
+	usr1++;
+}
+
+/* A computation whose every step is checked against an independent form of itself. */
+static void *compute(void *arg)
+{
+	long idx = (long)arg;
+	uint64_t x = 0x9e3779b97f4a7c15ULL + idx, sum = 0, n = 0;
+	double d = 1.0;
+
+	while (!term) {
+		for (int i = 0; i < 1000; i++) {
+			uint64_t a = x * 6364136223846793005ULL + 1442695040888963407ULL;
+			uint64_t b = (x << 2) * 1591034050961698851ULL + x * 6364136223846793005ULL - (x << 2) * 1591034050961698851ULL + 1442695040888963407ULL;
+			if (a != b)
+				fail("lcg mismatch", i);
+			x = a;
+			sum += x >> 60;
+			d = d * 1.0000001 + 0.5;
+			double e = d - 0.5;
+			if (e + 0.5 != d)
+				fail("fp mismatch", i);
+			if (d > 1e6)
+				d = 1.0;
+			n++;
+		}
+		progress[idx] = n;
+	}
+	return (void *)(uintptr_t)sum;
+}
+
+static void blocked_loop(const char *mode)
+{
+	int p[2], ep = -1;
+	static uint32_t futex_word;
+
+	if (!strcmp(mode, "pipe") && pipe(p))
+		fail("pipe", errno);
+	if (!strcmp(mode, "epoll")) {
+		ep = epoll_create1(0);
+		if (ep < 0)
+			fail("epoll_create1", errno);
+	}
+	printf("ready\n");
+	fflush(stdout);
+	while (!term) {
+		long r;
+
+		if (!strcmp(mode, "nanosleep")) {
+			struct timespec ts = { 0, 300 * 1000 * 1000 };
+			r = nanosleep(&ts, NULL);
+		} else if (!strcmp(mode, "pipe")) {
+			char c;
+			r = read(p[0], &c, 1);
+			if (r == 1)
+				fail("read got data", c);
+		} else if (!strcmp(mode, "futex")) {
+			r = syscall(SYS_futex, &futex_word, FUTEX_WAIT, 0, NULL, NULL, 0);
+		} else if (!strcmp(mode, "epoll")) {
+			struct epoll_event ev;
+			r = epoll_wait(ep, &ev, 1, -1);
+			if (r > 0)
+				fail("epoll_wait got event", r);
+			/* epoll_wait is never restarted: any stop (ptrace included) ends it with EINTR */
+			if (r < 0 && errno == EINTR)
+				r = 0;
+		} else {
+			r = pause();
+		}
+		if (r < 0 && !(errno == EINTR && term))
+			fail("unexpected errno", errno);
+		progress[0]++;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	const char *mode = argc > 1 ? argv[1] : "compute";
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_term;
+	sigaction(SIGTERM, &sa, NULL);
+
+	if (!strcmp(mode, "signals")) {
+		sigset_t set;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_sigaction = on_usr1;
+		sa.sa_flags = SA_SIGINFO | SA_RESTART;
+		sigaddset(&sa.sa_mask, SIGUSR2);
+		sigaction(SIGUSR1, &sa, NULL);
+		signal(SIGPIPE, SIG_IGN);
+		signal(SIGHUP, SIG_IGN);
+		sigemptyset(&set);
+		sigaddset(&set, SIGUSR2);
+		sigaddset(&set, SIGINT);
+		sigaddset(&set, SIGRTMIN + 3);
+		sigprocmask(SIG_BLOCK, &set, NULL);
+		mode = "nanosleep";
+	}
+	if (!strcmp(mode, "compute") || !strcmp(mode, "threads")) {
+		int n = !strcmp(mode, "threads") ? (argc > 2 ? atoi(argv[2]) : 8) : 0;
+		pthread_t th[64];
+
+		for (long i = 1; i <= n; i++)
+			pthread_create(&th[i], NULL, compute, (void *)i);
+		printf("ready\n");
+		fflush(stdout);
+		compute(0);
+		for (long i = 1; i <= n; i++)
+			pthread_join(th[i], NULL);
+	} else {
+		blocked_loop(mode);
+	}
+	if (failed)
+		printf("FAIL %s\n", why);
+	else
+		printf("PASS %lu\n", (unsigned long)progress[0]);
+	fflush(stdout);
+	return failed;
+}
