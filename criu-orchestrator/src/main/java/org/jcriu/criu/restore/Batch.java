@@ -23,15 +23,34 @@ final class Batch {
     static final long F_ANY = 0x100, F_EQ_A2 = 0x200;
 
     private final RemoteTask task;
-    private final Memory ops = new Memory((long) OPS_CAP * OP_SIZE);
+    private final Memory ops;
     private final Memory scratch;
+    private final int cap;
+    private final long opsOff, scratchOff;
     private final List<String> what = new ArrayList<>();
     private int n;
     private long scratchUsed;
 
     Batch(RemoteTask task) {
+        this(task, 0, 1);
+    }
+
+    /**
+     * A batch using part {@code slot} of {@code slots} equal parts of the ops
+     * and scratch areas, so that threads of one task can run batches at once.
+     */
+    Batch(RemoteTask task, int slot, int slots) {
         this.task = task;
-        this.scratch = new Memory(TRAMP_SIZE - SCRATCH_OFF);
+        this.cap = OPS_CAP / slots;
+        long scratchLen = (TRAMP_SIZE - SCRATCH_OFF) / slots & ~4095L;
+        this.opsOff = OPS_OFF + (long) slot * cap * OP_SIZE;
+        this.scratchOff = SCRATCH_OFF + slot * scratchLen;
+        this.ops = new Memory((long) cap * OP_SIZE);
+        this.scratch = new Memory(scratchLen);
+    }
+
+    int capacity() {
+        return cap;
     }
 
     int size() {
@@ -40,7 +59,7 @@ final class Batch {
 
     /** Adds one syscall; returns its index (for {@link #useResult}). */
     int op(String description, long nr, long... args) {
-        if (n == OPS_CAP) throw new IllegalStateException("batch full");
+        if (n == cap) throw new IllegalStateException("batch full");
         long o = (long) n * OP_SIZE;
         ops.setLong(o, nr);
         for (int i = 0; i < 6; i++) ops.setLong(o + 8 + 8L * i, i < args.length ? args[i] : 0);
@@ -92,7 +111,7 @@ final class Batch {
     }
 
     long remoteScratch() {
-        return task.tramp + SCRATCH_OFF;
+        return task.tramp + scratchOff;
     }
 
     /** The result of op idx after {@link #run}, readable until the next {@link #op}. */
@@ -109,16 +128,27 @@ final class Batch {
 
     /** Copies the scratch area into the task without running anything (for a single remote call). */
     void writeScratch() throws RestoreException {
-        task.write(task.tramp + SCRATCH_OFF, scratch, scratchUsed);
+        task.write(task.tramp + scratchOff, scratch, scratchUsed);
     }
 
     /** Runs the ops in the task; throws naming the first failed op. Empties the batch. */
     void run() throws RestoreException {
         if (n == 0) return;
-        task.write(task.tramp + SCRATCH_OFF, scratch, scratchUsed);
-        task.write(task.tramp + OPS_OFF, ops, (long) n * OP_SIZE);
-        long done = task.runBatch(task.tramp + OPS_OFF, n);
-        task.read(task.tramp + OPS_OFF, ops, (long) n * OP_SIZE);
+        start();
+        finish();
+    }
+
+    /** Copies the ops into the task and lets it run them; {@link #finish} waits. */
+    void start() throws RestoreException {
+        task.write(task.tramp + scratchOff, scratch, scratchUsed);
+        task.write(task.tramp + opsOff, ops, (long) n * OP_SIZE);
+        task.startBatch(task.tramp + opsOff, n);
+    }
+
+    /** Waits for the batch started by {@link #start}; throws naming the first failed op. Empties the batch. */
+    void finish() throws RestoreException {
+        long done = task.finishBatch();
+        task.read(task.tramp + opsOff, ops, (long) n * OP_SIZE);
         if (done < n) {
             long res = result((int) done);
             String d = what.get((int) done);

@@ -144,13 +144,53 @@ final class RemoteTask {
 
     /** Runs the batch interpreter over n ops at opsAddr; returns how many ops completed. */
     long runBatch(long opsAddr, long n) throws RestoreException {
+        startBatch(opsAddr, n);
+        return finishBatch();
+    }
+
+    /** Starts the batch interpreter and returns at once (another thread may run its own meanwhile). */
+    void startBatch(long opsAddr, long n) throws RestoreException {
         long[] r = base.clone();
         r[RIP] = tramp + BATCH_OFFSET;
         r[RDI] = opsAddr;
         r[RSI] = n;
         r[ORIG_RAX] = -1;
         syscalls += n;
-        return runToTrap(r);
+        setRegs(r);
+        pt("PTRACE_CONT", PTRACE_CONT, 0, 0);
+    }
+
+    /** Waits for the int3 that ends a started batch; returns how many ops completed. */
+    long finishBatch() throws RestoreException {
+        for (;;) {
+            int s = waitStop();
+            int sig = (s >> 8) & 0xff;
+            int event = (s >> 16) & 0xff;
+            if (sig == SIGTRAP && event == 0) break;
+            if (event != 0) throw new RestoreException("task " + tid + ": unexpected ptrace event " + event);
+            pt("PTRACE_CONT", PTRACE_CONT, 0, 0);
+        }
+        return getRegs()[RAX];
+    }
+
+    /** Makes this (helper) thread exit(0) and collects its end. */
+    void exitThread() throws RestoreException {
+        long[] r = base.clone();
+        r[RIP] = tramp;
+        r[RAX] = 60;
+        r[RDI] = 0;
+        r[ORIG_RAX] = -1;
+        setRegs(r);
+        pt("PTRACE_CONT", PTRACE_CONT, 0, 0);
+        for (;;) {
+            try {
+                waitpid(tid, status, __WALL);
+            } catch (LastErrorException e) {
+                return; // already reaped
+            }
+            if ((status[0] & 0xff) != 0x7f) return;
+            pt("PTRACE_CONT", PTRACE_CONT, 0, 0);
+        }
     }
 
     void write(long remote, Pointer local, long len) throws RestoreException {

@@ -403,38 +403,101 @@ public final class Restorer {
         }
     }
 
+    /** Below this many bytes one thread fills; above, a helper thread of the task takes half. */
+    static final long PARALLEL_FILL_MIN = 128L << 20;
+    static final long FILL_CHUNK = 32L << 20;
+
+    /**
+     * Pages go from pages-N.img straight into place with pread64 run by the
+     * task itself. Large images are filled by two threads of the task at once
+     * (a helper made by remote clone3, gone before anything else runs): the
+     * kernel allocating and zeroing pages is the cost, and it scales with CPUs.
+     */
     private void fillPages(TaskPlan t, RemoteTask rt) throws RestoreException {
         if (t.pagemap.isEmpty()) return;
-        Batch b = new Batch(rt);
+        Batch pre = new Batch(rt);
         Map<Long, Integer> fdOps = new LinkedHashMap<>();
-        final long chunk = 1L << 30;
+        long total = 0;
         for (long[] pm : t.pagemap) {
-            long pagesId = pm[3];
-            Integer fdOp = fdOps.get(pagesId);
-            if (fdOp == null) {
-                Path pages = plan.images.dir.resolve("pages-" + pagesId + ".img").toAbsolutePath();
-                fdOp = b.op("open(" + pages + ")", NR_openat, AT_FDCWD, b.str(pages.toString()), O_CLOEXEC, 0);
-                fdOps.put(pagesId, fdOp);
+            total += pm[1] * 4096;
+            if (!fdOps.containsKey(pm[3])) {
+                Path pages = plan.images.dir.resolve("pages-" + pm[3] + ".img").toAbsolutePath();
+                fdOps.put(pm[3], pre.op("open(" + pages + ")", NR_openat, AT_FDCWD, pre.str(pages.toString()), O_CLOEXEC, 0));
             }
+        }
+        pre.run();
+        roundTrips++;
+        Map<Long, Long> fds = new HashMap<>();
+        for (var e : fdOps.entrySet()) fds.put(e.getKey(), pre.result(e.getValue()));
+        // the work: pread64 ops of at most FILL_CHUNK bytes
+        List<long[]> work = new ArrayList<>(); // {fd, addr, len, off, pagesId}
+        for (long[] pm : t.pagemap) {
             long addr = pm[0], len = pm[1] * 4096, off = pm[2];
             while (len > 0) {
-                long n = Math.min(len, chunk);
-                int op = b.op("pread64(pages-" + pagesId + ".img, 0x" + Long.toHexString(addr) + ")", NR_pread64, 0, addr, n, off);
-                b.useResult(op, 1, fdOp).flags(op, Batch.F_EQ_A2);
+                long n = Math.min(len, FILL_CHUNK);
+                work.add(new long[] {fds.get(pm[3]), addr, n, off, pm[3]});
                 addr += n;
                 off += n;
                 len -= n;
             }
-            if (b.size() >= Batch.OPS_CAP - 64) {
-                closeAll(b, fdOps);
-                b.run();
+        }
+        int workers = total >= PARALLEL_FILL_MIN && Runtime.getRuntime().availableProcessors() > 1 ? 2 : 1;
+        RemoteTask helper = null;
+        try {
+            if (workers == 2) {
+                int tid = cloneHelper(rt);
+                helper = RemoteTask.attached(tid, tramp);
+                threads.put(tid, helper);
+            }
+            Batch[] bs = new Batch[workers];
+            for (int w = 0; w < workers; w++) bs[w] = new Batch(w == 0 ? rt : helper, w, workers);
+            int i = 0;
+            while (i < work.size()) {
+                for (int w = 0; w < workers; w++) {
+                    // chunks dealt in turn, so both threads finish together
+                    for (int j = i + w; j < work.size() && bs[w].size() < bs[w].capacity(); j += workers) {
+                        long[] c = work.get(j);
+                        int op = bs[w].op("pread64(pages-" + c[4] + ".img, 0x" + Long.toHexString(c[1]) + ")", NR_pread64, c[0], c[1], c[2], c[3]);
+                        bs[w].flags(op, Batch.F_EQ_A2);
+                    }
+                }
+                int taken = 0;
+                for (Batch b : bs) taken += b.size();
+                for (Batch b : bs) if (b.size() > 0) b.start();
+                RestoreException failed = null;
+                for (Batch b : bs) {
+                    if (b.size() == 0) continue;
+                    try {
+                        b.finish();
+                    } catch (RestoreException e) {
+                        if (failed == null) failed = e;
+                    }
+                }
+                if (failed != null) throw failed;
                 roundTrips++;
-                fdOps.clear();
+                i += taken;
+            }
+        } finally {
+            if (helper != null) {
+                threads.remove(helper.tid);
+                helper.exitThread();
             }
         }
-        closeAll(b, fdOps);
+        Batch b = new Batch(rt);
+        for (long fd : fds.values()) b.op("close(pages)", NR_close, fd);
         b.run();
         roundTrips++;
+    }
+
+    /** A helper thread for the page fill: remote clone3 of a thread, any tid. */
+    private int cloneHelper(RemoteTask rt) throws RestoreException {
+        Batch b = new Batch(rt);
+        long args = b.longs(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        b.writeScratch();
+        long r = rt.syscallExpectingClone(NR_clone3, args, 88);
+        if (r < 0) throw RestoreException.errno("clone3(helper thread) in task " + rt.tid, (int) -r);
+        roundTrips++;
+        return (int) r;
     }
 
     private static void closeAll(Batch b, Map<Long, Integer> fdOps) {
