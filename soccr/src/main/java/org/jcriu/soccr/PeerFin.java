@@ -34,6 +34,10 @@ final class PeerFin {
     static void send(int rawFd, TcpConnectionState s, int seq, int ack) throws ErrnoException {
         byte[] src = s.remoteAddressBytes();
         byte[] dst = s.localAddressBytes();
+        if (src.length == 16 && s.ipv4OnWire()) {
+            src = java.util.Arrays.copyOfRange(src, 12, 16);
+            dst = java.util.Arrays.copyOfRange(dst, 12, 16);
+        }
         int ipLen = src.length == 4 ? 20 : 40;
         byte[] p = new byte[ipLen + 20];
         if (src.length == 4) {

@@ -32,9 +32,6 @@ final class Restorer {
         TcpState st = s.state();
         // 1. repair mode first: connect() will then not send a SYN, bind() may reuse a busy port
         Sys.setInt(fd, IPPROTO_TCP, LibC.TCP_REPAIR, LibC.TCP_REPAIR_ON, "TCP_REPAIR");
-        if (s.isIpv6() && !isV4Mapped(s.localAddressBytes())) {
-            Sys.setInt(fd, LibC.IPPROTO_IPV6, LibC.IPV6_V6ONLY, 1, "IPV6_V6ONLY");
-        }
         // 2. buffer sizes before any queue refill, or the refill blocks (the kernel doubles the value given)
         if (s.sendBufferSize() > 0) {
             Sys.setInt(fd, LibC.SOL_SOCKET, LibC.SO_SNDBUFFORCE, s.sendBufferSize() / 2, "SO_SNDBUFFORCE");
@@ -109,20 +106,11 @@ final class Restorer {
         Sys.setInt(fd, IPPROTO_TCP, LibC.TCP_REPAIR, o.windowProbe() ? LibC.TCP_REPAIR_OFF
                 : LibC.TCP_REPAIR_OFF_NO_WP, "TCP_REPAIR off");
         if (!st.finSent() && s.unsentLength() > 0) {
-            sendAll(fd, mem, sendQ, s.sentUnackedLength(), s.unsentLength());
+            sendAll(fd, mem, sendQ, s.sentUnackedLength(), s.unsentLength(), s.sendBufferSize());
         }
         if (log.isEnabled(SoccrLogger.Level.DEBUG)) {
             log.log(SoccrLogger.Level.DEBUG, "restored fd " + fd + ": " + s);
         }
-    }
-
-    private static boolean isV4Mapped(byte[] a) {
-        for (int i = 0; i < 10; i++) {
-            if (a[i] != 0) {
-                return false;
-            }
-        }
-        return a[10] == (byte) 0xff && a[11] == (byte) 0xff;
     }
 
     private static void setRepairOptions(int fd, TcpConnectionState s) throws ErrnoException {
@@ -175,16 +163,33 @@ final class Restorer {
         }
     }
 
-    private static void sendAll(int fd, Memory mem, byte[] src, int start, int len) throws SoccrException {
+    /**
+     * Sends the never-transmitted tail as ordinary data after repair mode. It
+     * fitted the original buffer; if the kernel still says full, the send
+     * buffer is raised (at most to 512 MiB) rather than waiting on the peer,
+     * then set back to the saved size.
+     */
+    private static void sendAll(int fd, Memory mem, byte[] src, int start, int len, int savedSize)
+            throws SoccrException {
         mem.write(0, src, start, len);
         int off = 0;
+        int size = Math.max(savedSize, 4096);
+        boolean raised = false;
         while (off < len) {
             long r = Sys.send(fd, mem.share(off), len - off, LibC.MSG_DONTWAIT | LibC.MSG_NOSIGNAL, "unsent data");
             if (r > 0) {
                 off += (int) r;
-            } else if (r == -ErrnoException.EAGAIN || r == -ErrnoException.ENOMEM) {
-                Sys.poll(fd, LibC.POLLOUT, 1000);
+            } else if (r != -ErrnoException.EINTR) {
+                if (size >= (1 << 29)) {
+                    throw ErrnoException.of("send(unsent data)", (int) -r);
+                }
+                size *= 2;
+                raised = true;
+                Sys.setInt(fd, LibC.SOL_SOCKET, LibC.SO_SNDBUFFORCE, size / 2, "SO_SNDBUFFORCE");
             }
+        }
+        if (raised && savedSize > 0) {
+            Sys.setInt(fd, LibC.SOL_SOCKET, LibC.SO_SNDBUFFORCE, savedSize / 2, "buffer size back");
         }
     }
 }

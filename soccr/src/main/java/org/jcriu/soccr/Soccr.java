@@ -106,9 +106,9 @@ public final class Soccr {
                     TcpConnectionState s = states.get(i);
                     fds[i] = Restorer.newSocket(s);
                     if (Restorer.needsPeerFin(s)) {
-                        if (s.isIpv6() && raw6 < 0) {
+                        if (!s.ipv4OnWire() && raw6 < 0) {
                             raw6 = PeerFin.open(true);
-                        } else if (!s.isIpv6() && raw4 < 0) {
+                        } else if (s.ipv4OnWire() && raw4 < 0) {
                             raw4 = PeerFin.open(false);
                         }
                     }
@@ -122,7 +122,7 @@ public final class Soccr {
             for (; done < n; done++) {
                 TcpConnectionState s = states.get(done);
                 try {
-                    Restorer.restore(fds[done], s, s.isIpv6() ? raw6 : raw4, options);
+                    Restorer.restore(fds[done], s, s.ipv4OnWire() ? raw4 : raw6, options);
                 } catch (SoccrException e) {
                     options.logger().log(SoccrLogger.Level.ERROR, "restore of " + s + " failed: " + e.getMessage());
                     throw e;

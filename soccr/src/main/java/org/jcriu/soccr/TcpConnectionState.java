@@ -107,6 +107,19 @@ public final class TcpConnectionState {
         return ipv6;
     }
 
+    /** Whether packets of this connection are IPv4 on the wire (AF_INET, or AF_INET6 with IPv4-mapped addresses). */
+    boolean ipv4OnWire() {
+        if (!ipv6) {
+            return true;
+        }
+        for (int i = 0; i < 10; i++) {
+            if (localAddress[i] != 0) {
+                return false;
+            }
+        }
+        return localAddress[10] == (byte) 0xff && localAddress[11] == (byte) 0xff;
+    }
+
     /** Local address bytes as the kernel holds them (4 or 16 bytes); a copy. */
     public byte[] localAddressBytes() {
         return localAddress.clone();

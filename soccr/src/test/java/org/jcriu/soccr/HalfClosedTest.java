@@ -13,10 +13,13 @@ class HalfClosedTest {
 
     /** One connection in a fresh namespace: [0] listener, [1] peer, [2] server side. */
     private static int[] pair(String ns, String host) throws Exception {
-        byte[] a = Raw.addr(host);
+        return pair(ns, Raw.addr(host), Raw.addr(host));
+    }
+
+    private static int[] pair(String ns, byte[] listenAddr, byte[] connectAddr) throws Exception {
         try (NetNs in = TestNet.enter(ns)) {
-            int lfd = Raw.listen(a, 0);
-            int peer = Raw.connect(a, Raw.localPort(lfd));
+            int lfd = Raw.listen(listenAddr, 0);
+            int peer = Raw.connect(connectAddr, Raw.localPort(lfd));
             return new int[] {lfd, peer, Raw.accept(lfd)};
         }
     }
@@ -47,15 +50,30 @@ class HalfClosedTest {
         closeWait("::1");
     }
 
+    @Test
+    void closeWaitIpv4MappedOnIpv6Socket() throws Exception {
+        byte[] mapped = new byte[16];
+        mapped[10] = (byte) 0xff;
+        mapped[11] = (byte) 0xff;
+        mapped[12] = 127;
+        mapped[15] = 1;
+        closeWait(mapped, Raw.addr("127.0.0.1"));
+    }
+
     private void closeWait(String host) throws Exception {
+        closeWait(Raw.addr(host), Raw.addr(host));
+    }
+
+    private void closeWait(byte[] listenAddr, byte[] connectAddr) throws Exception {
         try (TestNet net = new TestNet()) {
             String ns = net.add("cw");
-            int[] c = pair(ns, host);
+            int[] c = pair(ns, listenAddr, connectAddr);
             Raw.writeAll(c[1], HELLO);
             Sys.shutdown(c[1], LibC.SHUT_WR);
             awaitState(c[2], TcpState.CLOSE_WAIT);
             TcpConnectionState s = moveSilently(c[2]);
             assertEquals(TcpState.CLOSE_WAIT, s.state());
+            assertEquals(listenAddr.length == 16, s.isIpv6());
             assertEquals(5, s.receiveQueueLength());
             try (RestoredSocket r = Soccr.restore(s, RestoreOptions.DEFAULT.withNetns(TestNet.path(ns)))) {
                 assertEquals(TcpState.CLOSE_WAIT, r.state());

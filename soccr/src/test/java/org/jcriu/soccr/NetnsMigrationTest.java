@@ -56,7 +56,8 @@ class NetnsMigrationTest {
                 byte[] wire;
                 try (PausedSocket p = Soccr.pause(srv)) {
                     TcpConnectionState s = p.save();
-                    assertTrue(s.receiveQueueLength() + s.sendQueueLength() >= MB, s.toString());
+                    assertTrue(s.receiveQueueLength() >= MB && s.sendQueueLength() >= MB, s.toString());
+                    assertTrue(s.sentUnackedLength() > 0 && s.unsentLength() > 0, s.toString());
                     wire = s.toBytes();
                     p.release();
                 }
