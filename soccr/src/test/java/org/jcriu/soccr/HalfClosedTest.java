@@ -161,4 +161,28 @@ class HalfClosedTest {
             }
         }
     }
+
+    @Test
+    void closingAfterSimultaneousClose() throws Exception {
+        try (TestNet net = new TestNet()) {
+            String ns = net.add("cl");
+            int[] c = pair(ns, "127.0.0.1");
+            // the peer never hears from us: our FIN stays unacknowledged while the peer's FIN arrives
+            TestNet.lockPort(ns, Raw.localPort(c[1]));
+            Sys.shutdown(c[2], LibC.SHUT_WR);
+            Sys.shutdown(c[1], LibC.SHUT_WR);
+            awaitState(c[2], TcpState.CLOSING);
+            TcpConnectionState s = moveSilently(c[2]);
+            assertEquals(TcpState.CLOSING, s.state());
+            try (RestoredSocket r = Soccr.restore(s, RestoreOptions.DEFAULT.withNetns(TestNet.path(ns)))) {
+                assertEquals(TcpState.CLOSING, r.state());
+                assertEquals(0, Raw.read(r.fd(), 1, 2000).length, "the peer's FIN is there");
+                TestNet.unlock(ns);
+                awaitState(r.fd(), TcpState.CLOSE);
+            } finally {
+                LibC.close(c[1]);
+                LibC.close(c[0]);
+            }
+        }
+    }
 }

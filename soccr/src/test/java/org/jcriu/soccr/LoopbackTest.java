@@ -70,4 +70,38 @@ class LoopbackTest {
             }
         }
     }
+
+    @Test
+    void resumeLeavesTheOriginalSocketRunning() throws Exception {
+        try (TestNet net = new TestNet()) {
+            String ns = net.add("rs");
+            byte[] a = Raw.addr("127.0.0.1");
+            int lfd;
+            int peer;
+            int srv;
+            try (NetNs in = TestNet.enter(ns)) {
+                lfd = Raw.listen(a, 0);
+                peer = Raw.connect(a, Raw.localPort(lfd));
+                srv = Raw.accept(lfd);
+            }
+            try {
+                Raw.writeAll(peer, "before".getBytes(StandardCharsets.US_ASCII));
+                Raw.sleep(20);
+                TcpConnectionState s;
+                try (PausedSocket p = Soccr.pause(srv)) {
+                    s = p.save();
+                    assertEquals(TcpState.ESTABLISHED, p.state());
+                } // close() resumes
+                assertEquals(6, s.receiveQueueLength());
+                assertEquals(0, Sys.getInt(srv, LibC.IPPROTO_TCP, LibC.TCP_REPAIR, "TCP_REPAIR"));
+                assertArrayEquals("before".getBytes(StandardCharsets.US_ASCII), Raw.read(srv, 6, 2000));
+                Raw.writeAll(srv, "after".getBytes(StandardCharsets.US_ASCII));
+                assertArrayEquals("after".getBytes(StandardCharsets.US_ASCII), Raw.read(peer, 5, 2000));
+            } finally {
+                LibC.close(srv);
+                LibC.close(peer);
+                LibC.close(lfd);
+            }
+        }
+    }
 }

@@ -62,6 +62,13 @@ final class TestNet implements AutoCloseable {
                 + "add rule inet soccr_lock in meta mark != 0xc114 meta l4proto tcp drop"));
     }
 
+    /** Drops only TCP segments addressed to {@code port} in {@code ns} (one direction of a loopback connection). */
+    static void lockPort(String ns, int port) throws IOException {
+        run(List.of("ip", "netns", "exec", ns, "nft", "add table inet soccr_lock; "
+                + "add chain inet soccr_lock in { type filter hook prerouting priority -300; policy accept; }; "
+                + "add rule inet soccr_lock in meta mark != 0xc114 tcp dport " + port + " drop"));
+    }
+
     static void unlock(String ns) throws IOException {
         run(List.of("ip", "netns", "exec", ns, "nft", "delete table inet soccr_lock"));
     }
