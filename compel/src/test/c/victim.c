@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -115,10 +116,27 @@ static void blocked_loop(const char *mode)
 	}
 }
 
+/* 4 MiB of known content, for page dumping tests: "region ADDR LEN" on stdout */
+static void make_region(void)
+{
+	unsigned long len = 4 << 20;
+	uint64_t *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED) {
+		fail("mmap", errno);
+		return;
+	}
+	for (unsigned long i = 0; i < len / 8; i++)
+		p[i] = i * 2654435761ULL;
+	printf("region %lx %lx\n", (unsigned long)p, len);
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "compute";
 	struct sigaction sa;
+
+	make_region();
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_term;
@@ -147,6 +165,10 @@ int main(int argc, char **argv)
 
 		for (long i = 1; i <= n; i++)
 			pthread_create(&th[i], NULL, compute, (void *)i);
+		/* ready once every thread is past its start-up (glibc blocks signals meanwhile) */
+		for (long i = 1; i <= n; i++)
+			while (!progress[i])
+				usleep(1000);
 		printf("ready\n");
 		fflush(stdout);
 		compute(0);

@@ -72,6 +72,10 @@ public final class Syscalls {
         return BY_NAME;
     }
 
+    /** close, for callers outside this package */
+    public static final int CLOSE_NR = number("close");
+    /** prctl, for callers outside this package */
+    public static final int PRCTL_NR = number("prctl");
     static final int READ = number("read");
     static final int WRITE = number("write");
     static final int CLOSE = number("close");

@@ -1,0 +1,215 @@
+package org.jcriu.compel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import org.jcriu.compel.sys.Fcntl;
+import org.jcriu.compel.sys.Signal;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ParasiteTest {
+
+    private static void assertPass(String out) {
+        assertTrue(out.contains("PASS"), "victim reported: " + out);
+    }
+
+    private static List<UserRegs> regs(Tracee t) {
+        List<UserRegs> l = new ArrayList<>();
+        for (TraceeThread th : t.threads()) {
+            l.add(th.getRegs());
+        }
+        return l;
+    }
+
+    private static List<Long> masks(Tracee t) {
+        List<Long> l = new ArrayList<>();
+        for (TraceeThread th : t.threads()) {
+            l.add(th.getSigmask());
+        }
+        return l;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"compute", "threads", "nanosleep", "pipe", "futex", "epoll", "signals", "stopped"})
+    void infectCureLeavesNoTrace(String mode) throws Exception {
+        boolean stop = mode.equals("stopped");
+        try (Victim v = Victim.start(stop ? "compute" : mode, "8")) {
+            if (stop) {
+                Signal.kill(v.pid, Signal.SIGSTOP);
+                while (v.state() != 'T') {
+                    Thread.sleep(1);
+                }
+            }
+            Thread.sleep(20);
+            String before = v.snapshot();
+            try (Tracee t = Compel.seize(v.pid)) {
+                List<UserRegs> r0 = regs(t);
+                List<Long> m0 = masks(t);
+                XState x0 = t.leader().getXState();
+                for (int round = 0; round < 3; round++) {
+                    try (Parasite p = t.infect()) {
+                        assertEquals(1, p.ping());
+                        assertEquals(v.pid, p.misc().pid());
+                        assertEquals(t.threads().size(), p.threads().size());
+                        assertEquals(64, p.sigactions().size());
+                        String during = v.maps();
+                        assertNotEquals(before.substring(0, before.indexOf("\n\n")), during);
+                    }
+                    assertEquals(r0, regs(t));
+                    assertEquals(m0, masks(t));
+                    assertEquals(x0, t.leader().getXState());
+                }
+            }
+            assertEquals(before, v.snapshot());
+            if (stop) {
+                Thread.sleep(20);
+                assertEquals('T', v.state());
+                Signal.kill(v.pid, Signal.SIGCONT);
+            }
+            Thread.sleep(50);
+            assertPass(v.terminate());
+        }
+    }
+
+    @Test
+    void commandsSeeTheTasksState() throws Exception {
+        try (Victim v = Victim.start("signals")) {
+            TreeMap<Integer, String> fdsBefore = v.fds();
+            try (Tracee t = Compel.seize(v.pid); Parasite p = t.infect()) {
+                List<Sigaction> acts = p.sigactions();
+                Sigaction usr1 = acts.get(Signal.SIGUSR1 - 1);
+                assertEquals(Signal.SA_SIGINFO | Signal.SA_RESTART, usr1.flags() & (Signal.SA_SIGINFO | Signal.SA_RESTART));
+                assertEquals(Signal.bit(Signal.SIGUSR2), usr1.mask());
+                assertEquals(Signal.SIG_IGN, acts.get(Signal.SIGPIPE - 1).handler());
+                assertEquals(Signal.SIG_DFL, acts.get(Signal.SIGCHLD - 1).handler());
+                assertTrue(acts.get(Signal.SIGTERM - 1).handler() > 1);
+
+                TaskMisc m = p.misc();
+                assertEquals("victim", m.comm());
+                assertEquals(v.pid, m.pid());
+                assertEquals(v.pid, m.tid());
+                assertEquals(1, m.dumpable());
+
+                Creds c = p.creds();
+                String status = Files.readString(Paths.get("/proc/" + v.pid + "/status"));
+                assertTrue(status.contains("Uid:\t" + c.uid() + "\t" + c.euid() + "\t" + c.suid() + "\t" + c.fsuid()));
+                String capEff = status.replaceAll("(?s).*CapEff:\\s*([0-9a-f]+).*", "$1");
+                assertEquals(Long.parseUnsignedLong(capEff, 16), c.capEffective());
+
+                assertEquals(3, p.itimers().size());
+                assertEquals(v.pid, p.syscall(39));
+
+                int[] fds = p.fds(fdsBefore.keySet().stream().mapToInt(Integer::intValue).toArray());
+                int i = 0;
+                for (String target : fdsBefore.values()) {
+                    assertEquals(target, Files.readSymbolicLink(Paths.get("/proc/self/fd/" + fds[i])).toString());
+                    Fcntl.close(fds[i++]);
+                }
+                ThreadMisc th = p.threads().get(0);
+                assertEquals(2 /* SS_DISABLE */, th.altstackFlags());
+                assertTrue(th.clearTid() != 0);
+            }
+            assertEquals(fdsBefore, v.fds());
+            assertPass(v.terminate());
+        }
+    }
+
+    @Test
+    void pagesThroughVmsplice() throws Exception {
+        try (Victim v = Victim.start("threads", "2")) {
+            String[] region = v.output().replaceAll("(?s).*region (\\S+) (\\S+).*", "$1 $2").split(" ");
+            long addr = Long.parseUnsignedLong(region[0], 16);
+            int len = Integer.parseInt(region[1], 16);
+            Path out = Files.createTempFile("compel-pages", ".img");
+            try (Tracee t = Compel.seize(v.pid); Parasite p = t.infect()) {
+                // the region in three pieces, twice, the second time after a hole
+                long[] addrs = {addr, addr + 4096, addr + 3 * 4096};
+                long[] lens = {4096, 2 * 4096, len - 3 * 4096};
+                int fd = Fcntl.open(out.toString(), Fcntl.O_WRONLY | Fcntl.O_TRUNC, 0);
+                try {
+                    assertEquals(len, p.dumpPages(addrs, lens, 3, fd, 0));
+                    assertEquals(len, p.dumpPages(addrs, lens, 3, fd, len + 8192));
+                } finally {
+                    Fcntl.close(fd);
+                }
+                assertEquals(2L * len + 8192, Files.size(out));
+                ByteBuffer mem = ByteBuffer.allocateDirect(len);
+                t.readMemory(addr, mem);
+                byte[] expect = toArray(mem);
+                byte[] all = Files.readAllBytes(out);
+                assertArrayEquals(expect, java.util.Arrays.copyOfRange(all, 0, len));
+                assertArrayEquals(expect, java.util.Arrays.copyOfRange(all, len + 8192, 2 * len + 8192));
+                ByteBuffer e = ByteBuffer.wrap(expect).order(java.nio.ByteOrder.nativeOrder());
+                assertEquals(12345L * 2654435761L, e.getLong(12345 * 8));
+            } finally {
+                Files.deleteIfExists(out);
+            }
+            assertPass(v.terminate());
+        }
+    }
+
+    private static byte[] toArray(ByteBuffer b) {
+        b.flip();
+        byte[] a = new byte[b.remaining()];
+        b.get(a);
+        return a;
+    }
+
+    @Test
+    void thousandCycles() throws Exception {
+        try (Victim v = Victim.start("threads", "2")) {
+            String before = v.snapshot();
+            try (Tracee t = Compel.seize(v.pid)) {
+                List<UserRegs> r0 = regs(t);
+                for (int i = 0; i < 1000; i++) {
+                    try (Parasite p = t.infect()) {
+                        p.ping();
+                    }
+                }
+                assertEquals(r0, regs(t));
+            }
+            assertEquals(before, v.snapshot());
+            for (int i = 0; i < 100; i++) {
+                try (Tracee t = Compel.seize(v.pid); Parasite p = t.infect()) {
+                    p.ping();
+                }
+            }
+            assertEquals(before, v.snapshot());
+            Thread.sleep(20);
+            assertPass(v.terminate());
+        }
+    }
+
+    @Test
+    void killOfTheInfectingJvmLeavesTheVictimAlive() throws Exception {
+        try (Victim v = Victim.start("compute")) {
+            String cp = System.getProperty("java.class.path");
+            Process jvm = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-XX:-UsePerfData", "-XX:TieredStopAtLevel=1", "-cp", cp, InfectAndWait.class.getName(),
+                    Integer.toString(v.pid)).redirectErrorStream(true).start();
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(jvm.getInputStream()))) {
+                String line = r.readLine();
+                assertEquals("infected", line);
+                assertTrue(v.maps().contains("/memfd:compel"));
+                jvm.destroyForcibly().waitFor();
+            }
+            Thread.sleep(700);
+            assertNotEquals('Z', v.state());
+            assertNotEquals('t', v.state());
+            assertPass(v.terminate());
+        }
+    }
+}
