@@ -16,6 +16,7 @@ public final class Example {
     private Example() {
     }
 
+    /** Runs the example; needs root (CAP_NET_ADMIN). */
     public static void main(String[] args) throws Exception {
         SoccrLogger log = (level, message) -> System.err.println("soccr " + level + ": " + message);
         // plumbing: a listening socket and an accepted fd (any source of a TCP fd will do)

@@ -32,6 +32,7 @@ public final class RestoreOptions {
         return new RestoreOptions(null, fd, logger, windowProbe);
     }
 
+    /** Where restore reports (null: nowhere). */
     public RestoreOptions withLogger(SoccrLogger log) {
         return new RestoreOptions(netns, netnsFd, log == null ? SoccrLogger.NONE : log, windowProbe);
     }
@@ -41,18 +42,22 @@ public final class RestoreOptions {
         return new RestoreOptions(netns, netnsFd, logger, on);
     }
 
+    /** The namespace path, or null. */
     public Path netns() {
         return netns;
     }
 
+    /** The namespace fd, or -1. */
     public int netnsFd() {
         return netnsFd;
     }
 
+    /** The logger (never null). */
     public SoccrLogger logger() {
         return logger;
     }
 
+    /** Whether leaving repair mode sends a window probe. */
     public boolean windowProbe() {
         return windowProbe;
     }

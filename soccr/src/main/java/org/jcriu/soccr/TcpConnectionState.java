@@ -130,22 +130,27 @@ public final class TcpConnectionState {
         return remoteAddress.clone();
     }
 
+    /** Local address and port (an IPv4-mapped address comes back as an Inet4Address). */
     public InetSocketAddress localAddress() {
         return socketAddress(localAddress, localPort);
     }
 
+    /** Peer address and port. */
     public InetSocketAddress remoteAddress() {
         return socketAddress(remoteAddress, remotePort);
     }
 
+    /** Local port. */
     public int localPort() {
         return localPort;
     }
 
+    /** Peer port. */
     public int remotePort() {
         return remotePort;
     }
 
+    /** TCP state at save time. */
     public TcpState state() {
         return state;
     }
@@ -185,6 +190,7 @@ public final class TcpConnectionState {
         return sendQueue;
     }
 
+    /** Bytes in the receive queue. */
     public int receiveQueueLength() {
         return receiveQueue.length;
     }
@@ -194,6 +200,7 @@ public final class TcpConnectionState {
         return ByteBuffer.wrap(sendQueue).asReadOnlyBuffer();
     }
 
+    /** Bytes in the send queue (sent-unacked plus unsent). */
     public int sendQueueLength() {
         return sendQueue.length;
     }
@@ -228,6 +235,7 @@ public final class TcpConnectionState {
         return receiveWindowScale;
     }
 
+    /** Whether SACK was negotiated. */
     public boolean sack() {
         return sack;
     }
@@ -257,14 +265,17 @@ public final class TcpConnectionState {
         return receiveBufferSize;
     }
 
+    /** TCP_NODELAY. */
     public boolean noDelay() {
         return noDelay;
     }
 
+    /** TCP_CORK. */
     public boolean cork() {
         return cork;
     }
 
+    /** SO_KEEPALIVE; the timers below are saved only when it is on (defaults otherwise). */
     public boolean keepAlive() {
         return keepAlive;
     }
@@ -478,6 +489,7 @@ public final class TcpConnectionState {
         private final int rcvWnd;
         private final int rcvWup;
 
+        /** The five fields in the kernel's order. */
         public RepairWindow(int sndWl1, int sndWnd, int maxWindow, int rcvWnd, int rcvWup) {
             this.sndWl1 = sndWl1;
             this.sndWnd = sndWnd;
@@ -579,6 +591,7 @@ public final class TcpConnectionState {
             return this;
         }
 
+        /** TCP state (default ESTABLISHED). */
         public Builder state(TcpState s) {
             this.state = s;
             return this;
@@ -591,6 +604,7 @@ public final class TcpConnectionState {
             return this;
         }
 
+        /** Receive queue bytes (copied). */
         public Builder receiveQueue(byte[] data) {
             this.receiveQueue = data.clone();
             return this;
@@ -603,11 +617,13 @@ public final class TcpConnectionState {
             return this;
         }
 
+        /** MSS clamp (default 536). */
         public Builder mss(int mss) {
             this.mss = mss;
             return this;
         }
 
+        /** Negotiated window scaling: the peer's shift and ours. */
         public Builder windowScale(int send, int receive) {
             this.windowScaling = true;
             this.sendWindowScale = send;
@@ -615,17 +631,20 @@ public final class TcpConnectionState {
             return this;
         }
 
+        /** Whether SACK was negotiated. */
         public Builder sack(boolean on) {
             this.sack = on;
             return this;
         }
 
+        /** Timestamps negotiated, with the TCP_TIMESTAMP value to restore. */
         public Builder timestamp(int value) {
             this.timestamps = true;
             this.timestamp = value;
             return this;
         }
 
+        /** The repair window, or null to leave the kernel's defaults. */
         public Builder window(RepairWindow w) {
             this.window = w;
             return this;
@@ -638,16 +657,19 @@ public final class TcpConnectionState {
             return this;
         }
 
+        /** TCP_NODELAY. */
         public Builder noDelay(boolean on) {
             this.noDelay = on;
             return this;
         }
 
+        /** TCP_CORK. */
         public Builder cork(boolean on) {
             this.cork = on;
             return this;
         }
 
+        /** SO_KEEPALIVE with TCP_KEEPIDLE, TCP_KEEPINTVL (seconds) and TCP_KEEPCNT. */
         public Builder keepAlive(boolean on, int idle, int interval, int count) {
             this.keepAlive = on;
             this.keepIdle = idle;
@@ -674,6 +696,7 @@ public final class TcpConnectionState {
             return new TcpConnectionState(this);
         }
 
+        /** The value; throws IllegalArgumentException when addresses are missing or lengths disagree. */
         public TcpConnectionState build() {
             return check();
         }

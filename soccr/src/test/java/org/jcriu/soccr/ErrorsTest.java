@@ -9,6 +9,7 @@ import com.sun.jna.Native;
 import org.junit.jupiter.api.Test;
 
 /** Sockets soccr refuses, each with a one-line typed error. */
+@SuppressWarnings("try") // try-with-resources used to scope a namespace switch
 class ErrorsTest {
 
     @Test

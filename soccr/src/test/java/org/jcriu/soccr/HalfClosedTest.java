@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** Half-closed connections are saved and come back in the same half-closed state. */
+@SuppressWarnings("try") // try-with-resources used to scope a namespace switch
 class HalfClosedTest {
     private static final byte[] HELLO = "hello".getBytes(StandardCharsets.US_ASCII);
 

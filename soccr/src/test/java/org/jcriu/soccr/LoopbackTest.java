@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** Save and restore within one namespace on loopback, IPv4 and IPv6, with data in both queues. */
+@SuppressWarnings("try") // try-with-resources used to scope a namespace switch
 class LoopbackTest {
 
     @Test

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
  *  nsP [vp 10.200.0.1] ===veth=== [va 10.200.0.2] nsA  --(va moved)-->  nsB
  * </pre>
  */
+@SuppressWarnings("try") // try-with-resources used to scope a namespace switch
 class NetnsMigrationTest {
     private static final int MB = 1 << 20;
 

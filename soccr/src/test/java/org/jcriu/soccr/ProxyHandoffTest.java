@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * mid-stream (as serialized bytes, the way two processes or hosts would); the
  * client streams 8 MiB, checks every echoed byte, and never sees an error.
  */
+@SuppressWarnings("try") // try-with-resources used to scope a namespace switch
 class ProxyHandoffTest {
     private static final long TOTAL = 8L << 20;
 

@@ -28,6 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = "-XX:-UsePerfData")
+@SuppressWarnings("try") // try-with-resources used to scope a namespace switch
 public class SoccrBenchmark {
 
     /** Connections in one locked namespace; {@code srv[i]} is the side that moves. */

@@ -10,6 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** 1000 connections, each with a little data queued both ways, saved and restored in one go. */
+@SuppressWarnings("try") // try-with-resources used to scope a namespace switch
 class ThousandConnectionsTest {
     static final int N = 1000;
 
