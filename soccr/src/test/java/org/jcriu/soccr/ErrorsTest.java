@@ -102,6 +102,31 @@ class ErrorsTest {
     }
 
     @Test
+    void restoreOntoABusyFourTupleFailsCleanly() throws Exception {
+        try (TestNet net = new TestNet()) {
+            String ns = net.add("busy");
+            int[] c = pair(ns);
+            try {
+                TcpConnectionState s;
+                try (PausedSocket p = Soccr.pause(c[2])) {
+                    s = p.save();
+                } // resumed: the original still owns the 4-tuple
+                ErrnoException e = assertThrows(ErrnoException.class,
+                        () -> Soccr.restore(s, RestoreOptions.DEFAULT.withNetns(TestNet.path(ns))));
+                assertEquals("connect", e.call());
+                assertEquals(99, e.errno(), e.getMessage()); // EADDRNOTAVAIL
+                Raw.writeAll(c[1], new byte[] {42});
+                assertEquals(42, Raw.read(c[2], 1, 2000)[0], "the original connection is untouched");
+                assertEquals(TcpState.ESTABLISHED, Raw.state(c[1]));
+            } finally {
+                for (int fd : c) {
+                    LibC.close(fd);
+                }
+            }
+        }
+    }
+
+    @Test
     void corruptSerialization() {
         assertThrows(SoccrException.class, () -> TcpConnectionState.fromBytes(new byte[] {1, 2, 3}));
         assertThrows(SoccrException.class, () -> TcpConnectionState.fromBytes(new byte[] {'S', 'O', 'C', 'R', 9}));
