@@ -152,6 +152,10 @@ final class Batch {
         if (done < n) {
             long res = result((int) done);
             String d = what.get((int) done);
+            long o = done * OP_SIZE;
+            org.jcriu.criu.util.Log.debug("failed op " + done + ": nr " + ops.getLong(o) + " args " + ops.getLong(o + 8) + ", "
+                    + ops.getLong(o + 16) + ", " + ops.getLong(o + 24) + ", " + ops.getLong(o + 32) + " flags 0x"
+                    + Long.toHexString(ops.getLong(o + 56)) + " result " + res);
             if (res < 0 && res > -4096) throw RestoreException.errno(d + " in task " + task.tid, (int) -res);
             throw new RestoreException(d + " in task " + task.tid + " returned " + res);
         }

@@ -82,7 +82,8 @@ final class FdRestorer {
                 preludeMax = Math.max(preludeMax, Math.max(fds[0], fds[1]));
             }
         }
-        int high = Math.max(maxFd, preludeMax) + 1;
+        // parking slots sit above every saved fd and above any number a creation below can return
+        int high = Math.max(maxFd, preludeMax) + 1 + byFile.size() + 8;
 
         // main: create, fill queues, park every description at high+k
         b = new Batch(rt);

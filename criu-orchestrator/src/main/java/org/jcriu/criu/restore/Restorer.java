@@ -544,8 +544,9 @@ public final class Restorer {
             if (tc.str(6) != null) b.op("prctl(PR_SET_NAME)", NR_prctl, PR_SET_NAME, b.str(tc.str(6)), 0, 0, 0);
         }
         b.op("umask", NR_umask, t.umask);
-        if (t.root != null && !t.root.equals("/")) b.op("chroot(" + t.root + ")", NR_chroot, b.str(t.root));
+        // paths are as seen from our root: cwd first, then the root (chroot keeps the cwd)
         if (t.cwd != null) b.op("chdir(" + t.cwd + ")", NR_chdir, b.str(t.cwd));
+        if (t.root != null && !t.root.equals("/")) b.op("chroot(" + t.root + ")", NR_chroot, b.str(t.root));
         b.run();
         roundTrips++;
     }
@@ -562,7 +563,7 @@ public final class Restorer {
             long v = b.longs(it.u64(1), it.u64(2), it.u64(3), it.u64(4));
             b.op("setitimer(" + which + ")", NR_setitimer, which, v, 0);
         }
-        if (!timers.msgs(4).isEmpty()) log.log(Log.WARN, "task " + t.pid + ": POSIX timers are not restored yet");
+        TaskState.posixTimers(b, timers.msgs(4), t.pid);
         b.run();
         roundTrips++;
     }
@@ -626,6 +627,21 @@ public final class Restorer {
                 if (t.zombie()) continue;
                 RemoteTask main = leaders.get(t.pid);
                 restoreTimers(t, main);
+                // pending signals and creds, by each thread itself, last before its registers
+                for (int i = 0; i < t.threads.length; i++) {
+                    RemoteTask th = threads.get(t.threads[i]);
+                    Batch b = new Batch(th);
+                    if (i == 0 && t.cores.get(0).msg(3) != null) {
+                        TaskState.pendingSignals(b, t.cores.get(0).msg(3).msg(10), t.pid, th.tid, true);
+                    }
+                    ProtoMsg tcore = t.cores.get(i).msg(5);
+                    if (tcore != null) {
+                        TaskState.pendingSignals(b, tcore.msg(9), t.pid, th.tid, false);
+                        TaskState.creds(b, tcore.msg(10));
+                    }
+                    b.run();
+                    roundTrips++;
+                }
                 for (int i = 1; i < t.threads.length; i++) loadFinal(threads.get(t.threads[i]), t.cores.get(i), t.cores.get(0));
                 // the trampoline goes at the exit of its own munmap
                 long[] r = main.base.clone();
