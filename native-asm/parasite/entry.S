@@ -18,6 +18,11 @@ parasite_entry:
 	lea	24(%rbx), %rsi		/* &frame->uc.uc_stack */
 	mov	$131, %eax		/* __NR_sigaltstack */
 	syscall
+	/* and the fpstate's sw bytes the features XCR0 enables (compel wrote the sizes) */
+	xor	%ecx, %ecx
+	xgetbv
+	mov	%eax, 512+472(%rbx)
+	mov	%edx, 512+476(%rbx)
 	mov	%r12, %rdi
 	mov	%r13, %rsi
 	call	parasite_loop

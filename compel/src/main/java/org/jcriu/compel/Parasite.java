@@ -272,8 +272,13 @@ public final class Parasite implements AutoCloseable {
         byte[] x = xs.bytes();
         int fp = f + 512;
         area.put(fp, x);
-        int size = xs.xstateSize();
-        if (size + 4 <= FRAME_SIZE - 512 && size <= x.length) {
+        int size = x.length;
+        if (size > 576 && size + 4 <= FRAME_SIZE - 512) {
+            // struct _fpx_sw_bytes: magic1, extended_size, xfeatures (the parasite fills it
+            // with XCR0), xstate_size; and magic2 right after the XSAVE area
+            area.putInt(fp + 464, XState.FP_XSTATE_MAGIC1);
+            area.putInt(fp + 468, size + 4);
+            area.putInt(fp + 480, size);
             area.putInt(fp + size, XState.FP_XSTATE_MAGIC2);
         }
         area.putLong(sc + 184, remote + fp);

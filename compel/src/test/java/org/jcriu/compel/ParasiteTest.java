@@ -193,9 +193,20 @@ class ParasiteTest {
         }
     }
 
-    @Test
-    void killOfTheInfectingJvmLeavesTheVictimAlive() throws Exception {
-        try (Victim v = Victim.start("compute")) {
+    @ParameterizedTest
+    @ValueSource(strings = {"compute", "idle"})
+    void killOfTheInfectingJvmLeavesTheVictimAlive(String mode) throws Exception {
+        try (Victim v = Victim.start(mode)) {
+            UserRegs regs = null;
+            XState xs = null;
+            long mask = 0;
+            if (mode.equals("idle")) {
+                try (Tracee t = Compel.seize(v.pid)) {
+                    regs = t.leader().getRegs();
+                    xs = t.leader().getXState();
+                    mask = t.leader().getSigmask();
+                }
+            }
             String cp = System.getProperty("java.class.path");
             Process jvm = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
                     "-XX:-UsePerfData", "-XX:TieredStopAtLevel=1", "-cp", cp, InfectAndWait.class.getName(),
@@ -206,9 +217,17 @@ class ParasiteTest {
                 assertTrue(v.maps().contains("/memfd:compel"));
                 jvm.destroyForcibly().waitFor();
             }
-            Thread.sleep(700);
+            Thread.sleep(300);
             assertNotEquals('Z', v.state());
             assertNotEquals('t', v.state());
+            if (regs != null) {
+                // back in its own pause(), with its own registers, mask and FPU state
+                try (Tracee t = Compel.seize(v.pid)) {
+                    assertEquals(regs, t.leader().getRegs());
+                    assertEquals(mask, t.leader().getSigmask());
+                    assertEquals(xs, t.leader().getXState());
+                }
+            }
             assertPass(v.terminate());
         }
     }
