@@ -35,10 +35,10 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * Decode and encode throughput of image entries, in entries per second
  * (each benchmark reads or writes {@value #N} entries per operation). The
- * entries are the real ones of the vectors: a core entry (x86 registers,
- * xsave, 64 sigactions, ~1 KiB), the mm entry (29 VMAs, ~2.4 KiB) and
- * pagemap entries (~15 bytes). MB/s = entries/s x frame size (printed by
- * {@link #main}).
+ * entries are the real ones of the vectors: the main thread's core entry
+ * (x86 registers, xsave, rlimits, 64 sigactions: 2288-byte frame), the mm
+ * entry (its VMAs and auxv: 1268-byte frame) and a pagemap entry (18-byte
+ * frame). MB/s = entries/s x frame size (printed by {@link #main}).
  *
  * <p>Run: see Documentation/images.md ("Benchmark").
  */
