@@ -14,7 +14,7 @@ import com.sun.jna.Memory;
  * in the saved value) or {@link #resume()} (leave repair mode: the original
  * socket goes on as if nothing happened). {@link #close()} resumes when
  * neither was called, so a forgotten handle never loses a connection; it is
- * safe to call twice.
+ * safe to call twice. Not thread-safe: one thread drives a handle.
  */
 public final class PausedSocket implements AutoCloseable {
     private static final int PAUSED = 0;
