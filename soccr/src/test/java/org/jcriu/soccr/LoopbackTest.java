@@ -105,4 +105,43 @@ class LoopbackTest {
             }
         }
     }
+
+    @Test
+    void restoredChannelIsSelectable() throws Exception {
+        try (TestNet net = new TestNet()) {
+            String ns = net.add("sel");
+            byte[] a = Raw.addr("127.0.0.1");
+            int lfd;
+            int peer;
+            int srv;
+            try (NetNs in = TestNet.enter(ns)) {
+                lfd = Raw.listen(a, 0);
+                peer = Raw.connect(a, Raw.localPort(lfd));
+                srv = Raw.accept(lfd);
+            }
+            try {
+                TcpConnectionState s;
+                try (PausedSocket p = Soccr.pause(srv)) {
+                    s = p.save();
+                    p.release();
+                }
+                RestoredSocket r = Soccr.restore(s, RestoreOptions.DEFAULT.withNetns(TestNet.path(ns)));
+                try (jnr.enxio.channels.NativeSocketChannel ch = r.channel();
+                        java.nio.channels.Selector sel =
+                                jnr.enxio.channels.NativeSelectorProvider.getInstance().openSelector()) {
+                    ch.configureBlocking(false);
+                    ch.register(sel, java.nio.channels.SelectionKey.OP_READ);
+                    assertEquals(0, sel.selectNow());
+                    Raw.writeAll(peer, "wake".getBytes(StandardCharsets.US_ASCII));
+                    assertEquals(1, sel.select(2000));
+                    java.nio.ByteBuffer bb = java.nio.ByteBuffer.allocate(16);
+                    assertEquals(4, ch.read(bb));
+                    assertEquals("wake", new String(bb.array(), 0, 4, StandardCharsets.US_ASCII));
+                }
+            } finally {
+                LibC.close(peer);
+                LibC.close(lfd);
+            }
+        }
+    }
 }
