@@ -16,18 +16,49 @@ import java.util.Map;
  * signalfd, epoll), parked at a number above every saved fd, then dup3'd to
  * each saved number with its FD_CLOEXEC; epoll sets are filled last, when
  * their targets have their final numbers.
+ *
+ * <p>A description another task of the tree already holds (an fd inherited
+ * across fork, the other end of a pipe or socketpair) is not created again:
+ * the task takes a copy of it with pidfd_open + pidfd_getfd, so both share
+ * one description (offset, flags, pipe) as before the dump. Ends of pipes
+ * and socketpairs that no fd of their creator uses stay open at a spare
+ * number until the whole tree has its fds ({@link Shared#closeSpares}).
  */
 final class FdRestorer {
-    private static final int F_SETFL = 4;
+    private static final int F_SETFL = 4, NR_pidfd_open = 434, NR_pidfd_getfd = 438;
+
+    /** Descriptions held by tasks restored so far, for the tasks that follow. */
+    static final class Shared {
+        /** key ("file:ID", "pipe:PIPEID:r|w", "unix:INO") -> {pid, fd} */
+        final Map<String, int[]> where = new HashMap<>();
+        /** pid -> spare fds to close at the end */
+        final Map<Integer, List<Integer>> spares = new LinkedHashMap<>();
+
+        void closeSpares(Map<Integer, RemoteTask> leaders) throws RestoreException {
+            for (var e : spares.entrySet()) {
+                RemoteTask rt = leaders.get(e.getKey());
+                Batch b = new Batch(rt);
+                for (int fd : e.getValue()) b.op("close(spare " + fd + ")", Restorer.NR_close, fd);
+                b.run();
+            }
+            spares.clear();
+        }
+    }
 
     private final RestorePlan plan;
     private final TaskPlan t;
     private final RemoteTask rt;
+    private final Shared shared;
 
-    FdRestorer(Restorer r, RestorePlan plan, TaskPlan t, RemoteTask rt) {
+    FdRestorer(Shared shared, RestorePlan plan, TaskPlan t, RemoteTask rt) {
+        this.shared = shared;
         this.plan = plan;
         this.t = t;
         this.rt = rt;
+    }
+
+    private static String pipeKey(ProtoMsg pipe) {
+        return "pipe:" + pipe.u64(2) + ((pipe.u64(3) & Restorer.O_ACCMODE) == 1 ? ":w" : ":r");
     }
 
     void restore() throws RestoreException, InvalidProtocolBufferException {
@@ -39,12 +70,23 @@ final class FdRestorer {
             byFile.computeIfAbsent(f.fileId(), k -> new ArrayList<>()).add(f);
             maxFd = Math.max(maxFd, f.fd());
         }
+        // which descriptions come from another task
+        Map<Long, int[]> fromOther = new HashMap<>();
+        for (long id : byFile.keySet()) {
+            ProtoMsg f = plan.files.get(id);
+            int type = f.i32(1, 0);
+            int[] w = shared.where.get("file:" + id);
+            if (w == null && type == RestorePlan.FD_PIPE) w = shared.where.get(pipeKey(f.msg(18)));
+            if (w == null && type == 5) w = shared.where.get("unix:" + f.msg(16).u64(2));
+            if (w != null) fromOther.put(id, w);
+        }
 
         // prelude: pipes and socketpairs, whose fds come back in memory
         Batch b = new Batch(rt);
         Map<Long, long[]> pipes = new HashMap<>(); // pipe_id -> {op, addr}
-        Map<Long, long[]> pairs = new HashMap<>(); // unix ino of either end -> {op, addr, firstIno}
+        Map<Long, long[]> pairs = new HashMap<>(); // unix ino of either end -> {op, addr, firstIno, peerIno}
         for (long id : byFile.keySet()) {
+            if (fromOther.containsKey(id)) continue;
             ProtoMsg f = plan.files.get(id);
             int type = f.i32(1, 0);
             if (type == RestorePlan.FD_PIPE) {
@@ -58,7 +100,7 @@ final class FdRestorer {
                 long ino = u.u64(2), peer = u.u64(8);
                 if (!pairs.containsKey(ino)) {
                     long a = b.alloc(8);
-                    long[] p = {b.op("socketpair for unix socket " + ino, Restorer.NR_socketpair, 1, u.u64(3), 0, a), a, ino};
+                    long[] p = {b.op("socketpair for unix socket " + ino, Restorer.NR_socketpair, 1, u.u64(3), 0, a), a, ino, peer};
                     pairs.put(ino, p);
                     if (peer != 0) pairs.put(peer, p);
                 }
@@ -84,41 +126,62 @@ final class FdRestorer {
         }
         // parking slots sit above every saved fd and above any number a creation below can return
         int high = Math.max(maxFd, preludeMax) + 1 + byFile.size() + 8;
+        int spareSlot = high + byFile.size();
 
         // main: create, fill queues, park every description at high+k
         b = new Batch(rt);
         for (var e : pipeFds.entrySet()) {
+            Long size = plan.pipeSize.get(e.getKey());
+            if (size != null && size > 0) {
+                b.op("fcntl(F_SETPIPE_SZ, " + size + ") pipe " + e.getKey(), Restorer.NR_fcntl, e.getValue()[1], 1031, size);
+            }
             byte[] data = plan.pipeData.get(e.getKey());
             if (data != null && data.length > 0) {
+                // non-blocking while filled: more data than room fails instead of hanging
+                b.op("fcntl(F_SETFL, O_NONBLOCK) pipe", Restorer.NR_fcntl, e.getValue()[1], F_SETFL, Restorer.O_NONBLOCK);
                 b.flags(b.op("write(pipe " + e.getKey() + ", queued data)", Restorer.NR_write, e.getValue()[1], b.bytes(data), data.length), Batch.F_EQ_A2);
+                b.op("fcntl(F_SETFL, 0) pipe", Restorer.NR_fcntl, e.getValue()[1], F_SETFL, 0);
             }
         }
         for (Images.Entry q : plan.sockQueues()) {
             long idFor = q.msg().u64(1);
             ProtoMsg f = plan.files.get(idFor);
-            if (f == null || f.msg(16) == null || !byFile.containsKey(idFor)) continue;
+            if (f == null || f.msg(16) == null) continue;
             int[] mine = pairFds.get(f.msg(16).u64(2));
             if (mine == null) continue;
             // queued on idFor's receive side: send it from the peer end
             b.flags(b.op("send(queued data of unix socket id " + idFor + ")", Restorer.NR_write, mine[1], b.bytes(q.payload()), q.payload().length), Batch.F_EQ_A2);
         }
         Map<Long, Integer> parked = new LinkedHashMap<>();
-        List<long[]> epolls = new ArrayList<>(); // {epoll file id}
+        List<Long> epolls = new ArrayList<>();
         java.util.Set<Integer> usedPrelude = new java.util.HashSet<>();
         int k = 0;
         for (long id : byFile.keySet()) {
             ProtoMsg f = plan.files.get(id);
             int type = f.i32(1, 0);
+            int firstFd = byFile.get(id).get(0).fd();
             int slot = high + k++;
             parked.put(id, slot);
             int src = -1;   // op index whose result is the fd
             long known = -1; // or a known fd number
+            int[] other = fromOther.get(id);
+            if (other != null) {
+                int pfd = b.op("pidfd_open(" + other[0] + ") for fd " + firstFd, NR_pidfd_open, other[0], 0);
+                src = b.op("pidfd_getfd(" + other[0] + ", " + other[1] + ") for fd " + firstFd + " of task " + t.pid,
+                        NR_pidfd_getfd, 0, other[1], 0);
+                b.useResult(src, 1, pfd);
+                int d = b.op("dup3 (park)", Restorer.NR_dup3, 0, slot, 0);
+                b.useResult(d, 1, src);
+                b.useResult(b.op("close", Restorer.NR_close, 0), 1, src);
+                b.useResult(b.op("close(pidfd)", Restorer.NR_close, 0), 1, pfd);
+                continue;
+            }
             switch (type) {
                 case RestorePlan.FD_REG -> {
                     ProtoMsg reg = f.msg(3);
-                    String path = plan.regPath(id, "fd " + byFile.get(id).get(0).fd() + " of task " + t.pid);
+                    String path = plan.regPath(id, "fd " + firstFd + " of task " + t.pid);
                     int flags = (int) reg.u64(2) & ~(Restorer.O_CREAT | Restorer.O_EXCL | Restorer.O_TRUNC | Restorer.O_CLOEXEC);
-                    src = b.op("open(" + path + ") for fd " + byFile.get(id).get(0).fd(), Restorer.NR_openat, Restorer.AT_FDCWD, b.str(path), flags, 0);
+                    src = b.op("open(" + path + ") for fd " + firstFd, Restorer.NR_openat, Restorer.AT_FDCWD, b.str(path), flags, 0);
                     if (reg.u64(3) != 0) {
                         int op = b.op("lseek(" + path + ", " + reg.u64(3) + ")", Restorer.NR_lseek, 0, reg.u64(3), 0);
                         b.useResult(op, 1, src);
@@ -129,7 +192,7 @@ final class FdRestorer {
                     int[] fds = pipeFds.get(p.u64(2));
                     boolean write = (p.u64(3) & Restorer.O_ACCMODE) == 1;
                     known = write ? fds[1] : fds[0];
-                    if ((p.u64(3) & Restorer.O_NONBLOCK) != 0) b.op("fcntl(F_SETFL) pipe", Restorer.NR_fcntl, known, F_SETFL, Restorer.O_NONBLOCK);
+                    b.op("fcntl(F_SETFL) pipe", Restorer.NR_fcntl, known, F_SETFL, p.u64(3) & Restorer.O_NONBLOCK);
                 }
                 case 5 -> {
                     ProtoMsg u = f.msg(16);
@@ -155,9 +218,9 @@ final class FdRestorer {
                 }
                 case RestorePlan.FD_EVENTPOLL -> {
                     src = b.op("epoll_create1", Restorer.NR_epoll_create1, 0);
-                    epolls.add(new long[] {id});
+                    epolls.add(id);
                 }
-                default -> throw new RestoreException("fd " + byFile.get(id).get(0).fd() + " of task " + t.pid
+                default -> throw new RestoreException("fd " + firstFd + " of task " + t.pid
                         + " is of kind " + type + ", not supported yet (files.img id " + id + ")");
             }
             if (src >= 0) {
@@ -170,19 +233,47 @@ final class FdRestorer {
                 usedPrelude.add((int) known);
             }
         }
-        // every prelude fd is closed: used ones are parked, unused ends dropped
-        for (int[] fds : pipeFds.values()) for (int fd : fds) b.op("close", Restorer.NR_close, fd);
+        // ends of pipes and socketpairs no fd here uses: kept at spare numbers for the other tasks
+        List<Integer> spares = new ArrayList<>();
+        for (var e : pipeFds.entrySet()) {
+            for (int end = 0; end < 2; end++) {
+                int fd = e.getValue()[end];
+                String key = "pipe:" + e.getKey() + (end == 1 ? ":w" : ":r");
+                if (!usedPrelude.contains(fd)) {
+                    b.op("dup3 (spare pipe end)", Restorer.NR_dup3, fd, spareSlot, 0);
+                    shared.where.put(key, new int[] {t.pid, spareSlot});
+                    spares.add(spareSlot++);
+                }
+                b.op("close", Restorer.NR_close, fd);
+            }
+        }
         java.util.Set<Integer> closed = new java.util.HashSet<>();
-        for (int[] fds : pairFds.values()) for (int fd : fds) if (closed.add(fd)) b.op("close", Restorer.NR_close, fd);
+        java.util.Set<long[]> seenPairs = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (var e : pairs.entrySet()) {
+            long[] p = e.getValue();
+            if (!seenPairs.add(p)) continue;
+            int[] fds = pairFds.get(p[2]);
+            long[] inos = {p[2], p[3]};
+            for (int end = 0; end < 2; end++) {
+                if (inos[end] == 0) continue;
+                if (!usedPrelude.contains(fds[end])) {
+                    b.op("dup3 (spare socket end)", Restorer.NR_dup3, fds[end], spareSlot, 0);
+                    shared.where.put("unix:" + inos[end], new int[] {t.pid, spareSlot});
+                    spares.add(spareSlot++);
+                }
+            }
+            for (int fd : fds) if (closed.add(fd)) b.op("close", Restorer.NR_close, fd);
+        }
+        if (!spares.isEmpty()) shared.spares.put(t.pid, spares);
         // each saved number from its parked description, then the parking slots closed
         for (TaskPlan.FdPlan fd : t.fds) {
             b.op("dup3 to fd " + fd.fd(), Restorer.NR_dup3, parked.get(fd.fileId()), fd.fd(), fd.cloexec() ? Restorer.O_CLOEXEC : 0);
         }
         for (int slot : parked.values()) b.op("close", Restorer.NR_close, slot);
         // epoll sets, now that their targets have their numbers
-        for (long[] ep : epolls) {
-            ProtoMsg f = plan.files.get(ep[0]).msg(9);
-            int epfd = byFile.get(ep[0]).get(0).fd();
+        for (long ep : epolls) {
+            ProtoMsg f = plan.files.get(ep).msg(9);
+            int epfd = byFile.get(ep).get(0).fd();
             for (ProtoMsg tfd : f.msgs(4)) {
                 ByteBuffer bb = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
                 bb.putInt((int) tfd.u64(3)).putLong(tfd.u64(4));
@@ -191,6 +282,16 @@ final class FdRestorer {
             }
         }
         b.run();
+        // what this task now holds, for the tasks that follow
+        for (var e : byFile.entrySet()) {
+            int fd = e.getValue().get(0).fd();
+            long id = e.getKey();
+            ProtoMsg f = plan.files.get(id);
+            shared.where.putIfAbsent("file:" + id, new int[] {t.pid, fd});
+            int type = f.i32(1, 0);
+            if (type == RestorePlan.FD_PIPE) shared.where.putIfAbsent(pipeKey(f.msg(18)), new int[] {t.pid, fd});
+            if (type == 5) shared.where.putIfAbsent("unix:" + f.msg(16).u64(2), new int[] {t.pid, fd});
+        }
     }
 
     private static int[] ints(byte[] b) {

@@ -23,6 +23,8 @@ final class RestorePlan {
     final List<TaskPlan> tasks = new ArrayList<>();
     final Map<Long, ProtoMsg> files = new HashMap<>();
     final Map<Long, byte[]> pipeData = new HashMap<>();
+    /** Pipe buffer sizes (F_SETPIPE_SZ) by pipe_id. */
+    final Map<Long, Long> pipeSize = new HashMap<>();
     /** Unlinked files, by files.img id: re-created from ghost-file-N.img while the fds are opened, then unlinked. */
     final Map<Long, Ghost> ghosts = new HashMap<>();
     /** memfd.img inodes by inode_id. */
@@ -93,7 +95,10 @@ final class RestorePlan {
             for (ProtoMsg m : images.read("memfd.img", Images.MEMFD_INODE)) memfdInodes.put(m.u64(7), m);
         }
         if (images.exists("pipes-data.img")) {
-            for (Images.Entry e : images.read("pipes-data.img", Images.PIPES_DATA, 2)) pipeData.put(e.msg().u64(1), e.payload());
+            for (Images.Entry e : images.read("pipes-data.img", Images.PIPES_DATA, 2)) {
+                pipeData.put(e.msg().u64(1), e.payload());
+                if (e.msg().has(3)) pipeSize.put(e.msg().u64(1), e.msg().u64(3));
+            }
         }
         for (TaskPlan t : tasks) loadTask(t);
     }

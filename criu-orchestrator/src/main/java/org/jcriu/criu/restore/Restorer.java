@@ -68,6 +68,8 @@ public final class Restorer {
     /** Every thread, leaders included, keyed by tid. */
     private final Map<Integer, RemoteTask> threads = new LinkedHashMap<>();
     private long roundTrips;
+    /** Open file descriptions already restored, for the tasks that share them. */
+    private final FdRestorer.Shared sharedFds = new FdRestorer.Shared();
 
     private Restorer(Options opts) {
         this.opts = opts;
@@ -126,6 +128,7 @@ public final class Restorer {
                 for (TaskPlan t : plan.tasks) {
                     if (!t.zombie()) restoreTask(t);
                 }
+                sharedFds.closeSpares(leaders);
             } finally {
                 removeGhosts();
             }
@@ -510,7 +513,7 @@ public final class Restorer {
     // ---------------------------------------------------------------- fds
 
     private void restoreFds(TaskPlan t, RemoteTask rt) throws RestoreException, InvalidProtocolBufferException {
-        new FdRestorer(this, plan, t, rt).restore();
+        new FdRestorer(sharedFds, plan, t, rt).restore();
         roundTrips += 3;
     }
 
