@@ -1,6 +1,6 @@
 /* Test victim for compel: one kind of state per mode, checks its own results.
  *   victim MODE [N]
- * Modes: compute, threads N, nanosleep, pipe, futex, epoll, signals, idle.
+ * Modes: compute, threads N, nanosleep, pipe, futex, epoll, signals, idle, mem MiB.
  * Prints "ready" once set up; on SIGTERM prints "PASS n" (or "FAIL why") and exits. Every
  * blocking call's result is checked: only success, or EINTR once SIGTERM came, is right. */
 #define _GNU_SOURCE
@@ -116,10 +116,9 @@ static void blocked_loop(const char *mode)
 	}
 }
 
-/* 4 MiB of known content, for page dumping tests: "region ADDR LEN" on stdout */
-static void make_region(void)
+/* known content, for page dumping tests: "region ADDR LEN" on stdout */
+static void make_region(unsigned long len)
 {
-	unsigned long len = 4 << 20;
 	uint64_t *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	if (p == MAP_FAILED) {
@@ -136,7 +135,13 @@ int main(int argc, char **argv)
 	const char *mode = argc > 1 ? argv[1] : "compute";
 	struct sigaction sa;
 
-	make_region();
+	if (!strcmp(mode, "mem")) {
+		/* victim mem MiB: a big region, then idle */
+		make_region((argc > 2 ? strtoul(argv[2], NULL, 0) : 64) << 20);
+		mode = "idle";
+	} else {
+		make_region(4 << 20);
+	}
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_term;

@@ -29,6 +29,18 @@ public final class Compel {
         return new Tracer("compel-tracer", log == null ? Logger.NONE : log);
     }
 
+    /**
+     * A tracer bound to the calling thread: compel's work runs inline, without handing it to a
+     * thread of its own (saves a thread wake-up per call), and only this thread may use it or
+     * the tasks seized through it. Closing it does nothing more than mark it closed.
+     *
+     * @param log where messages go
+     * @return the tracer
+     */
+    public static Tracer tracerOnThisThread(Logger log) {
+        return new Tracer(Thread.currentThread(), log == null ? Logger.NONE : log);
+    }
+
     /** A tracer that logs nothing. */
     public static Tracer tracer() {
         return tracer(Logger.NONE);

@@ -222,6 +222,7 @@ public final class Parasite implements AutoCloseable {
                 .rdi(remoteSock).rsi(remote + argsOff).rdx(remote + frameOff).rax(0).origRax(-1);
         leader.writeSigmask(~0L);
         leader.setRegs(run);
+        leader.regsChanged();
         started = true;
         Ptrace.cont(leader.tid, 0);
         leader.running = true;
@@ -721,6 +722,7 @@ public final class Parasite implements AutoCloseable {
                 Memory m = new Memory(UserRegs.SIZE);
                 savedRegs.write(m);
                 Ptrace.setRegs(leader.tid, Pointer.nativeValue(m));
+                leader.regsChanged();
                 leader.writeSigmask(savedMask);
             }
             if (!leader.dead && tracee.attached) {

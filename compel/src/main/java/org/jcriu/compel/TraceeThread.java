@@ -5,6 +5,7 @@ import static org.jcriu.compel.sys.Wait.WSTOPSIG;
 import static org.jcriu.compel.sys.Wait.ptraceEvent;
 
 import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
 import java.util.ArrayList;
 import java.util.List;
 import org.jcriu.compel.sys.NoSuchProcessException;
@@ -40,6 +41,9 @@ public final class TraceeThread {
     private final Memory saved = new Memory(UserRegs.SIZE);
     private final Memory inj = new Memory(UserRegs.SIZE);
     private final Memory small = new Memory(256);
+    private final long savedAddr = Pointer.nativeValue(saved);
+    private final long injAddr = Pointer.nativeValue(inj);
+    private final long smallAddr = Pointer.nativeValue(small);
     /** signals whose delivery stop compel swallowed; sent again at detach */
     final List<Integer> pendingSignals = new ArrayList<>();
     /** SIGTRAP blocked in the thread's mask: an int3 would unblock it, so the mask is put back */
@@ -47,6 +51,8 @@ public final class TraceeThread {
     private boolean sigmaskKnown;
     boolean running;
     boolean dead;
+    /** {@code saved} holds the thread's registers (they are put back after every injection) */
+    private boolean savedValid;
 
     TraceeThread(Tracee tracee, int tid, Found found, int foundStopSignal) {
         this.tracee = tracee;
@@ -90,7 +96,7 @@ public final class TraceeThread {
     public UserRegs getRegs() {
         return tracer().call(() -> {
             requireStopped();
-            Ptrace.getRegs(tid, com.sun.jna.Pointer.nativeValue(inj));
+            Ptrace.getRegs(tid, injAddr);
             return UserRegs.read(inj);
         });
     }
@@ -100,7 +106,8 @@ public final class TraceeThread {
         tracer().run(() -> {
             requireStopped();
             regs.write(inj);
-            Ptrace.setRegs(tid, com.sun.jna.Pointer.nativeValue(inj));
+            savedValid = false;
+            Ptrace.setRegs(tid, injAddr);
         });
     }
 
@@ -111,7 +118,7 @@ public final class TraceeThread {
             Memory buf = new Memory(32768);
             small.setLong(0, com.sun.jna.Pointer.nativeValue(buf));
             small.setLong(8, buf.size());
-            Ptrace.getRegset(tid, Ptrace.NT_X86_XSTATE, com.sun.jna.Pointer.nativeValue(small));
+            Ptrace.getRegset(tid, Ptrace.NT_X86_XSTATE, smallAddr);
             int len = (int) small.getLong(8);
             return new XState(buf.getByteArray(0, len));
         });
@@ -126,7 +133,7 @@ public final class TraceeThread {
             buf.write(0, b, 0, b.length);
             small.setLong(0, com.sun.jna.Pointer.nativeValue(buf));
             small.setLong(8, b.length);
-            Ptrace.setRegset(tid, Ptrace.NT_X86_XSTATE, com.sun.jna.Pointer.nativeValue(small));
+            Ptrace.setRegset(tid, Ptrace.NT_X86_XSTATE, smallAddr);
         });
     }
 
@@ -147,7 +154,7 @@ public final class TraceeThread {
     }
 
     long readSigmask() {
-        Ptrace.getSigmask(tid, com.sun.jna.Pointer.nativeValue(small));
+        Ptrace.getSigmask(tid, smallAddr);
         sigmask = small.getLong(0);
         sigmaskKnown = true;
         return sigmask;
@@ -155,7 +162,7 @@ public final class TraceeThread {
 
     void writeSigmask(long mask) {
         small.setLong(0, mask);
-        Ptrace.setSigmask(tid, com.sun.jna.Pointer.nativeValue(small));
+        Ptrace.setSigmask(tid, smallAddr);
         sigmask = mask;
         sigmaskKnown = true;
     }
@@ -207,11 +214,12 @@ public final class TraceeThread {
     public UserRegs runToSyscallExit() {
         return tracer().call(() -> {
             requireStopped();
+            savedValid = false;
             Ptrace.syscall(tid, 0);
             waitFor(SYSCALL_STOP, true, "running to syscall entry");
             Ptrace.syscall(tid, 0);
             waitFor(SYSCALL_STOP, true, "running to syscall exit");
-            Ptrace.getRegs(tid, com.sun.jna.Pointer.nativeValue(inj));
+            Ptrace.getRegs(tid, injAddr);
             return UserRegs.read(inj);
         });
     }
@@ -222,7 +230,10 @@ public final class TraceeThread {
      * those of a seized thread (an interrupted syscall in them restarts on resume).
      */
     public void leaveSyscallStop() {
-        tracer().run(this::toInterruptStop);
+        tracer().run(() -> {
+            savedValid = false;
+            toInterruptStop();
+        });
     }
 
     void requireStopped() {
@@ -237,9 +248,19 @@ public final class TraceeThread {
         }
     }
 
+    /** Forget the cached registers: something other than an injection changed them. */
+    void regsChanged() {
+        savedValid = false;
+    }
+
     private void prepare(int nr, long[] args, long rip) {
-        Ptrace.getRegs(tid, com.sun.jna.Pointer.nativeValue(saved));
-        inj.write(0, saved.getByteArray(0, UserRegs.SIZE), 0, UserRegs.SIZE);
+        if (!savedValid) {
+            Ptrace.getRegs(tid, savedAddr);
+            savedValid = true;
+        }
+        for (int i = 0; i < UserRegs.SIZE; i += 8) {
+            inj.setLong(i, saved.getLong(i));
+        }
         inj.setLong(UserRegs.RAX * O, nr);
         inj.setLong(UserRegs.ORIG_RAX * O, -1);
         inj.setLong(UserRegs.RIP * O, rip);
@@ -247,12 +268,12 @@ public final class TraceeThread {
         for (int i = 0; i < 6; i++) {
             inj.setLong(regs[i] * O, i < args.length ? args[i] : 0);
         }
-        Ptrace.setRegs(tid, com.sun.jna.Pointer.nativeValue(inj));
+        Ptrace.setRegs(tid, injAddr);
     }
 
     private void restore() {
         if (!dead) {
-            Ptrace.setRegs(tid, com.sun.jna.Pointer.nativeValue(saved));
+            Ptrace.setRegs(tid, savedAddr);
         }
     }
 
@@ -265,8 +286,7 @@ public final class TraceeThread {
         prepare(nr, args, site);
         try {
             Ptrace.cont(tid, 0);
-            waitTrap(site);
-            Ptrace.getRegs(tid, com.sun.jna.Pointer.nativeValue(inj));
+            waitTrap(site); // leaves the registers at the trap in inj
             return inj.getLong(UserRegs.RAX * O);
         } finally {
             restore();
@@ -282,7 +302,7 @@ public final class TraceeThread {
             waitFor(SYSCALL_STOP, true, "remote syscall entry");
             Ptrace.syscall(tid, 0);
             waitFor(SYSCALL_STOP, true, "remote syscall exit");
-            Ptrace.getRegs(tid, com.sun.jna.Pointer.nativeValue(inj));
+            Ptrace.getRegs(tid, injAddr);
             long r = inj.getLong(UserRegs.RAX * O);
             toInterruptStop();
             return r;
@@ -313,7 +333,7 @@ public final class TraceeThread {
                 int st = waitStop("remote clone");
                 int ev = ptraceEvent(st);
                 if (ev == Ptrace.PTRACE_EVENT_CLONE || ev == Ptrace.PTRACE_EVENT_FORK || ev == Ptrace.PTRACE_EVENT_VFORK) {
-                    Ptrace.getEventMsg(tid, com.sun.jna.Pointer.nativeValue(small));
+                    Ptrace.getEventMsg(tid, smallAddr);
                     child = (int) small.getLong(0);
                     event = ev;
                     Ptrace.cont(tid, 0);
@@ -328,7 +348,7 @@ public final class TraceeThread {
                 }
                 passOn(st, false);
             }
-            Ptrace.getRegs(tid, com.sun.jna.Pointer.nativeValue(inj));
+            Ptrace.getRegs(tid, injAddr);
             long r = inj.getLong(UserRegs.RAX * O);
             TraceeThread t = null;
             if (child > 0) {
@@ -368,7 +388,7 @@ public final class TraceeThread {
         if (WSTOPSIG(st) != Signal.SIGTRAP || ptraceEvent(st) != 0) {
             return false;
         }
-        Ptrace.getRegs(tid, com.sun.jna.Pointer.nativeValue(inj));
+        Ptrace.getRegs(tid, injAddr);
         return inj.getLong(UserRegs.RIP * O) == site + 3;
     }
 
@@ -413,7 +433,7 @@ public final class TraceeThread {
         int ev = ptraceEvent(st);
         if (ev == 0 && sig != Signal.SIGTRAP && sig != SYSCALL_STOP) {
             pendingSignals.add(sig);
-            Ptrace.getRegs(tid, com.sun.jna.Pointer.nativeValue(inj));
+            Ptrace.getRegs(tid, injAddr);
             tracer().log().log(Logger.Level.DEBUG, "thread " + tid + ": signal " + sig + " kept for detach, rip "
                     + Long.toHexString(inj.getLong(UserRegs.RIP * O)) + " rax " + Long.toHexString(inj.getLong(UserRegs.RAX * O)));
         }

@@ -22,13 +22,22 @@ public final class Tracer implements AutoCloseable {
     private final ConcurrentLinkedQueue<Work<?>> queue = new ConcurrentLinkedQueue<>();
     private final Thread thread;
     private final Logger log;
+    private final boolean bound;
     private volatile boolean closed;
 
     Tracer(String name, Logger log) {
         this.log = log;
+        this.bound = false;
         this.thread = new Thread(this::loop, name);
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** A tracer bound to an existing thread: only that thread may use it (no hand-over cost). */
+    Tracer(Thread owner, Logger log) {
+        this.log = log;
+        this.bound = true;
+        this.thread = owner;
     }
 
     /** @return the logger given to {@link Compel#tracer(Logger)} */
@@ -88,6 +97,9 @@ public final class Tracer implements AutoCloseable {
     }
 
     private <T> Work<T> enqueue(Callable<T> work) {
+        if (bound) {
+            throw new CompelException("tracer is bound to thread \"" + thread.getName() + "\"; call it from there");
+        }
         if (closed) {
             throw new CompelException("tracer is closed");
         }
@@ -121,6 +133,9 @@ public final class Tracer implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        if (bound) {
+            return;
+        }
         LockSupport.unpark(thread);
         if (!isTracerThread()) {
             try {
