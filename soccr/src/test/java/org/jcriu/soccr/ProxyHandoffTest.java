@@ -27,6 +27,16 @@ class ProxyHandoffTest {
 
     @Test
     void echoProxyHandsConnectionOverMidStream() throws Exception {
+        handOff(false);
+    }
+
+    /** Proxy B is a child JVM: the connection crosses a process boundary as bytes on a pipe. */
+    @Test
+    void echoProxyHandsConnectionToAnotherProcess() throws Exception {
+        handOff(true);
+    }
+
+    private void handOff(boolean childProcess) throws Exception {
         try (TestNet net = new TestNet()) {
             String nsC = net.add("c");
             String nsP = net.add("px");
@@ -79,7 +89,37 @@ class ProxyHandoffTest {
                 }
             }, "proxy-A");
 
-            Thread proxyB = new Thread(() -> {
+            Process child = null;
+            java.io.BufferedReader childOut = null;
+            if (childProcess) {
+                String javaBin = ProcessHandle.current().info().command().orElse("java");
+                child = new ProcessBuilder(javaBin, "-XX:-UsePerfData", "-XX:TieredStopAtLevel=1", "-cp",
+                        System.getProperty("java.class.path"), EchoProxyMain.class.getName(),
+                        TestNet.path(nsP).toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                childOut = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream(),
+                        java.nio.charset.StandardCharsets.US_ASCII));
+                assertEquals("ready", childOut.readLine());
+            }
+            Process childB = child;
+            java.io.BufferedReader childLines = childOut;
+            Thread proxyB = childProcess ? new Thread(() -> {
+                try {
+                    byte[] state = wire.poll(20, TimeUnit.SECONDS);
+                    java.io.DataOutputStream out = new java.io.DataOutputStream(childB.getOutputStream());
+                    out.writeInt(state.length);
+                    out.write(state);
+                    out.flush();
+                    assertEquals("restored", childLines.readLine());
+                    TestNet.unlock(nsP);
+                    String last = childLines.readLine();
+                    assertTrue(last != null && last.startsWith("echoed "), String.valueOf(last));
+                    echoedByB.set(Long.parseLong(last.substring(7)));
+                    assertTrue(childB.waitFor(10, TimeUnit.SECONDS));
+                    assertEquals(0, childB.exitValue());
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            }, "proxy-B-feeder") : new Thread(() -> {
                 try {
                     byte[] state = wire.poll(20, TimeUnit.SECONDS);
                     RestoredSocket r = Soccr.restore(TcpConnectionState.fromBytes(state),
@@ -147,7 +187,7 @@ class ProxyHandoffTest {
                 Sys.shutdown(client, LibC.SHUT_WR);
                 clientReader.join(40_000);
                 proxyA.join(5_000);
-                proxyB.join(5_000);
+                proxyB.join(15_000);
                 assertNull(failure.get());
                 assertEquals(TOTAL, clientRead.get());
                 assertTrue(echoedByA.get() > 0 && echoedByB.get() > 0,
@@ -157,6 +197,9 @@ class ProxyHandoffTest {
                 handoff.set(true);
                 LibC.close(client);
                 LibC.close(lfd);
+                if (child != null) {
+                    child.destroyForcibly();
+                }
             }
         }
     }
