@@ -17,7 +17,8 @@ import java.util.concurrent.locks.LockSupport;
  * ends, so resume them first).
  */
 public final class Tracer implements AutoCloseable {
-    private static final long SPIN_NANOS = 50_000;
+    /** spinning only pays where there are cores to spare */
+    private static final long SPIN_NANOS = Runtime.getRuntime().availableProcessors() > 2 ? 20_000 : 0;
 
     private final ConcurrentLinkedQueue<Work<?>> queue = new ConcurrentLinkedQueue<>();
     private final Thread thread;

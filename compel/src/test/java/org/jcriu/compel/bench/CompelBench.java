@@ -159,6 +159,10 @@ public class CompelBench {
     public static class Pages {
         @Param({"1024"})
         public int mib;
+        /** where the image file goes: /dev/shm, or a tmpfs with huge=always mounted for the run */
+        @Param({"/dev/shm", "huge-tmpfs"})
+        public String target;
+        String mounted;
         Object victim;
         Tracee tracee;
         Parasite parasite;
@@ -176,7 +180,18 @@ public class CompelBench {
             len = Long.parseUnsignedLong(r[1], 16);
             tracee = Compel.seize(pid(victim));
             parasite = tracee.infect();
-            file = "/dev/shm/compel-bench-" + ProcessHandle.current().pid() + ".img";
+            String dir = target;
+            if (target.equals("huge-tmpfs")) {
+                dir = "/tmp/compel-bench-huge-" + ProcessHandle.current().pid();
+                new java.io.File(dir).mkdirs();
+                Process m = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "huge=always,size=" + (2 * mib + 64) + "m",
+                        "compel-bench", dir).inheritIO().start();
+                if (m.waitFor() != 0) {
+                    throw new IllegalStateException("cannot mount a tmpfs at " + dir + " (root needed)");
+                }
+                mounted = dir;
+            }
+            file = dir + "/compel-bench.img";
             buf = ByteBuffer.allocateDirect(4 << 20);
         }
 
@@ -197,6 +212,10 @@ public class CompelBench {
             tracee.resume();
             ((AutoCloseable) victim).close();
             new java.io.File(file).delete();
+            if (mounted != null) {
+                new ProcessBuilder("umount", mounted).inheritIO().start().waitFor();
+                new java.io.File(mounted).delete();
+            }
         }
     }
 
