@@ -21,6 +21,7 @@ import org.jcriu.criu.proc.Vma;
 import org.jcriu.criu.sys.Errno;
 import org.jcriu.criu.sys.Trace;
 import org.jcriu.criu.util.Log;
+import org.jcriu.compel.TraceeThread;
 import org.jcriu.images.proto.CoreEntry;
 import org.jcriu.images.proto.CredsEntry;
 import org.jcriu.images.proto.DumpStatsEntry;
@@ -213,19 +214,41 @@ public final class Dumper {
         try (ImageOut o = ImageOut.create(dir, "ids-" + pid + ".img", Magic.IDS)) {
             o.entry(ids);
         }
+        // the address space as it is before compel adds its scratch area
+        List<Vma> vmas = ProcMaps.readSmaps(pid);
         // registers and per-thread state
         Fault.at("regs");
         Map<Integer, ThreadRegs> regs = new LinkedHashMap<>();
         for (int tid : t.threadList()) {
+            TraceeThread th = t.tracee.thread(tid);
             try {
-                regs.put(tid, ThreadRegs.read(tid));
-            } catch (Errno e) {
+                regs.put(tid, ThreadRegs.read(th, freezer));
+            } catch (Errno | RuntimeException e) {
                 throw new DumpException("task " + pid + ": thread " + tid + ": cannot read registers: " + e.getMessage(), e);
             }
         }
         Fault.at("parasite");
-        List<SaEntry> sigactions = sigactions(t, status);
-        checkTimers(t);
+        TaskInfo info = new TaskInfo();
+        try {
+            TaskProbe probe = new TaskProbe(t.tracee);
+            info.sigactions = probe.sigactions();
+            List<PosixTimers.Timer> posix;
+            try {
+                posix = PosixTimers.read(pid);
+            } catch (java.nio.file.NoSuchFileException e) {
+                posix = List.of();
+            }
+            info.timers = probe.timers(posix);
+            info.dumpable = probe.dumpable();
+            for (int tid : t.threadList()) {
+                TraceeThread th = t.tracee.thread(tid);
+                info.sas.put(tid, probe.sigaltstack(th));
+                info.clearTid.put(tid, probe.clearTid(th));
+                info.secbits.put(tid, probe.securebits(th));
+            }
+        } catch (RuntimeException e) {
+            throw new DumpException("task " + pid + ": cannot ask the task for its state: " + e.getMessage(), e);
+        }
         // files
         Fault.at("files");
         if (filesDone.putIfAbsent(ids.getFilesId(), Boolean.TRUE) == null) {
@@ -244,14 +267,14 @@ public final class Dumper {
         // memory
         Fault.at("memory");
         if (vmDone.putIfAbsent(ids.getVmId(), Boolean.TRUE) == null) {
-            dumpMm(t, status);
+            dumpMm(t, status, vmas, info.dumpable);
         }
         // cores
         int i = 0;
         for (Map.Entry<Integer, ThreadRegs> e : regs.entrySet()) {
             int tid = e.getKey();
             boolean leader = tid == pid;
-            writeCore(t, tid, e.getValue(), leader, status, sigactions);
+            writeCore(t, tid, e.getValue(), leader, status, info);
             i++;
         }
     }
@@ -268,9 +291,8 @@ public final class Dumper {
         return id;
     }
 
-    private void dumpMm(TaskNode t, ProcStatus status) throws DumpException, IOException {
+    private void dumpMm(TaskNode t, ProcStatus status, List<Vma> vmas, int dumpable) throws DumpException, IOException {
         int pid = t.pid;
-        List<Vma> vmas = ProcMaps.readSmaps(pid);
         List<MemoryDumper.Area> areas = mem.areas(t, vmas, files);
         ProcStat st = ProcStat.read(pid);
         long brk = st.startBrk;
@@ -291,7 +313,7 @@ public final class Dumper {
                 .setMmStartData(st.startData).setMmEndData(st.endData).setMmStartStack(st.startStack)
                 .setMmStartBrk(st.startBrk).setMmBrk(brk).setMmArgStart(st.argStart).setMmArgEnd(st.argEnd)
                 .setMmEnvStart(st.envStart).setMmEnvEnd(st.envEnd).setExeFileId(exeId)
-                .setDumpable(1).setThpDisabled("0".equals(thp));
+                .setDumpable(dumpable).setThpDisabled("0".equals(thp));
         for (long v : ProcMisc.auxv(pid)) mm.addMmSavedAuxv(v);
         for (MemoryDumper.Area a : areas) mm.addVmas(a.entry());
         try (ImageOut o = ImageOut.create(dir, "mm-" + pid + ".img", Magic.MM)) {
@@ -306,50 +328,20 @@ public final class Dumper {
         Log.info("task " + pid + ": " + (runs.bytes() >>> 12) + " pages saved");
     }
 
-    /** Without the parasite only default and ignored dispositions can be known; caught signals need it. */
-    private List<SaEntry> sigactions(TaskNode t, ProcStatus status) throws DumpException {
-        long caught = status.sigCgt();
-        if (caught != 0) {
-            throw new DumpException("task " + t.pid + ": has signal handlers (SigCgt " + Long.toHexString(caught)
-                    + "), which need the parasite to be saved; not available yet");
-        }
-        long ign = status.sigIgn();
-        List<SaEntry> out = new ArrayList<>();
-        for (int sig = 1; sig <= 64; sig++) {
-            if (sig == 9 || sig == 19) continue;
-            long h = (ign & (1L << (sig - 1))) != 0 ? 1 : 0;
-            out.add(SaEntry.newBuilder().setSigaction(h).setFlags(0).setRestorer(0).setMask(0)
-                    .setCompatSigaction(false).build());
-        }
-        return out;
-    }
-
-    private void checkTimers(TaskNode t) throws DumpException, IOException {
-        List<PosixTimers.Timer> timers;
-        try {
-            timers = PosixTimers.read(t.pid);
-        } catch (java.nio.file.NoSuchFileException e) {
-            return;
-        }
-        if (!timers.isEmpty()) {
-            throw new DumpException("task " + t.pid + ": has " + timers.size()
-                    + " POSIX timer(s), which need the parasite to be saved; not available yet");
-        }
-    }
-
-    private void writeCore(TaskNode t, int tid, ThreadRegs r, boolean leader, ProcStatus pstatus,
-                           List<SaEntry> sigactions) throws IOException {
+    private void writeCore(TaskNode t, int tid, ThreadRegs r, boolean leader, ProcStatus pstatus, TaskInfo info)
+            throws IOException {
         int pid = t.pid;
         ProcStatus ts = ProcStatus.read(pid, tid);
         ProcStat tst = ProcStat.read(pid, tid);
-        ThreadInfoX86.Builder ti = ThreadInfoX86.newBuilder().setClearTidAddr(0).setGpregs(r.gpregs)
+        ThreadInfoX86.Builder ti = ThreadInfoX86.newBuilder().setClearTidAddr(info.clearTid.get(tid)).setGpregs(r.gpregs)
                 .setFpregs(r.fpregs);
         for (int e = 12; e <= 14; e++) ti.addTls(ThreadRegs.emptyTls(e));
         long[] rl = robustList(tid);
+        CredsEntry creds = creds(ts).toBuilder().setSecbits(info.secbits.get(tid)).build();
         ThreadCoreEntry.Builder tc = ThreadCoreEntry.newBuilder().setFutexRla(rl[0]).setFutexRlaLen((int) rl[1])
                 .setSchedNice(tst.nice).setSchedPolicy(tst.policy)
-                .setSas(ThreadSasEntry.newBuilder().setSsSp(0).setSsSize(0).setSsFlags(2))
-                .setSignalsP(SignalQueueEntry.newBuilder()).setCreds(creds(ts))
+                .setSas(info.sas.get(tid))
+                .setSignalsP(SignalQueueEntry.newBuilder()).setCreds(creds)
                 .setComm(ProcMisc.comm(pid, tid)).setCgSet(1);
         if (tst.policy != 0) tc.setSchedPrio(tst.rtPriority);
         if (!leader) tc.setBlkSigset(r.sigmask);
@@ -359,9 +351,9 @@ public final class Dumper {
             TaskCoreEntry.Builder task = TaskCoreEntry.newBuilder()
                     .setTaskState(t.stopped ? TASK_STOPPED : TASK_ALIVE).setExitCode(0)
                     .setPersonality(ProcMisc.personality(pid)).setFlags((int) t.stat.flags).setBlkSigset(r.sigmask)
-                    .setComm(t.stat.comm).setTimers(itimers()).setRlimits(rlimits(pid))
+                    .setComm(t.stat.comm).setTimers(info.timers).setRlimits(rlimits(pid))
                     .setSignalsS(SignalQueueEntry.newBuilder()).setLoginuid((int) ProcMisc.loginuid(pid))
-                    .setOomScoreAdj(ProcMisc.oomScoreAdj(pid)).addAllSigactions(sigactions)
+                    .setOomScoreAdj(ProcMisc.oomScoreAdj(pid)).addAllSigactions(info.sigactions)
                     .setChildSubreaper(false);
             core.setTc(task);
         }
@@ -374,11 +366,21 @@ public final class Dumper {
     private static long[] robustList(int tid) {
         try {
             com.sun.jna.Memory head = new com.sun.jna.Memory(8), len = new com.sun.jna.Memory(8);
-            org.jcriu.criu.sys.Trace.getRobustList(tid, head, len);
+            Trace.getRobustList(tid, head, len);
             return new long[] {head.getLong(0), len.getLong(0)};
         } catch (Errno e) {
             return new long[] {0, 0};
         }
+    }
+
+    /** What the task told through compel. */
+    private static final class TaskInfo {
+        List<SaEntry> sigactions;
+        TaskTimersEntry timers;
+        int dumpable = 1;
+        final Map<Integer, ThreadSasEntry> sas = new HashMap<>();
+        final Map<Integer, Long> clearTid = new HashMap<>();
+        final Map<Integer, Integer> secbits = new HashMap<>();
     }
 
     private static TaskTimersEntry itimers() {

@@ -12,21 +12,25 @@ import org.jcriu.criu.proc.ProcStat;
 import org.jcriu.criu.sys.Errno;
 import org.jcriu.criu.sys.Trace;
 import org.jcriu.criu.util.Log;
+import org.jcriu.compel.Compel;
+import org.jcriu.compel.CompelException;
+import org.jcriu.compel.Logger;
+import org.jcriu.compel.Tracee;
+import org.jcriu.compel.TraceeThread;
+import org.jcriu.compel.Tracer;
 
 /**
- * Finds and freezes the whole tree: PTRACE_SEIZE + PTRACE_INTERRUPT of every
- * thread of every process under the root, re-scanning task/ and children until a
- * pass finds nothing new. Zombies are recorded, not seized. Every ptrace call is
- * made on the thread that created this object. {@link #release()} detaches all
- * (the tree runs on as before); {@link #kill()} SIGKILLs every process and waits
- * until each is dead.
+ * Finds and freezes the whole tree with compel: every process under the root is
+ * seized (all its threads stopped by PTRACE_SEIZE + PTRACE_INTERRUPT), re-scanning
+ * children until a pass finds nothing new. Zombies are recorded, not seized.
+ * compel's tracer thread makes every ptrace call; {@link #onTracer} runs other
+ * ptrace work there. {@link #release()} detaches all (the tree runs on as
+ * before); {@link #kill()} SIGKILLs every process and waits until each is dead.
  */
 final class Freezer {
-    private static final int SIGKILL = 9, SIGTRAP = 5, SIGSTOP = 19, SIGTSTP = 20, SIGTTIN = 21, SIGTTOU = 22;
-
     private final Map<Integer, TaskNode> tasks = new LinkedHashMap<>();
-    private final List<Integer> seized = new ArrayList<>();
-    private final Thread owner = Thread.currentThread();
+    private final List<Tracee> seized = new ArrayList<>();
+    private Tracer tracer;
     private TaskNode root;
 
     /** Seizes the tree rooted at pid; on failure everything seized so far is released. */
@@ -34,6 +38,7 @@ final class Freezer {
         try {
             ProcStat rs = ProcStat.read(rootPid);
             if (rs.isZombie()) throw new DumpException("task " + rootPid + " is a zombie; cannot dump its tree");
+            tracer = Compel.tracer(Freezer::log);
             root = new TaskNode(rootPid, null);
             tasks.put(rootPid, root);
             for (int pass = 0; ; pass++) {
@@ -44,13 +49,22 @@ final class Freezer {
         } catch (DumpException e) {
             release();
             throw e;
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             release();
             throw new DumpException("cannot freeze the tree of task " + rootPid + ": " + e.getMessage(), e);
         }
     }
 
-    /** One pass: seize new threads and discover new children; true if anything changed. */
+    static void log(Logger.Level level, String msg) {
+        switch (level) {
+            case ERROR -> Log.error("compel: " + msg);
+            case WARN -> Log.warn("compel: " + msg);
+            case INFO -> Log.info("compel: " + msg);
+            default -> Log.debug("compel: " + msg);
+        }
+    }
+
+    /** One pass: seize new processes and discover new children; true if anything changed. */
     private boolean scan() throws IOException, DumpException {
         boolean changed = false;
         Deque<TaskNode> q = new ArrayDeque<>();
@@ -67,11 +81,28 @@ final class Freezer {
             if (st.isZombie()) {
                 if (!t.zombie) changed = true;
                 t.zombie = true;
-            } else {
-                for (int tid : ProcFs.threads(t.pid)) {
-                    if (t.threads.contains(tid)) continue;
-                    if (seizeThread(t, tid)) changed = true;
+            } else if (t.tracee == null) {
+                try {
+                    t.tracee = tracer.seize(t.pid);
+                } catch (CompelException e) {
+                    if (!ProcFs.exists(t.pid)) throw new DumpException("task " + t.pid + " exited while being frozen");
+                    if (ProcStat.read(t.pid).isZombie()) {
+                        t.zombie = true;
+                        changed = true;
+                        continue;
+                    }
+                    throw new DumpException("cannot seize task " + t.pid + ": " + e.getMessage(), e);
                 }
+                seized.add(t.tracee);
+                changed = true;
+                for (TraceeThread th : t.tracee.threads()) {
+                    t.threads.add(th.tid());
+                    if (th.found() == TraceeThread.Found.STOPPED) {
+                        t.stopped = true;
+                        t.stopSignal = th.foundStopSignal();
+                    }
+                }
+                t.stat = ProcStat.read(t.pid);
             }
             List<Integer> kids = new ArrayList<>();
             for (int tid : t.zombie ? List.of(t.pid) : new ArrayList<>(t.threads)) {
@@ -91,41 +122,13 @@ final class Freezer {
         return changed;
     }
 
-    private boolean seizeThread(TaskNode t, int tid) throws DumpException {
+    /** Runs ptrace work of ours on compel's tracer thread. */
+    <T> T onTracer(java.util.concurrent.Callable<T> work) throws Errno {
         try {
-            Trace.ptrace("ptrace(PTRACE_SEIZE)", Trace.PTRACE_SEIZE, tid, 0, 0);
-        } catch (Errno e) {
-            if (e.errno() == Errno.ESRCH) return false; // the thread exited meanwhile
-            throw new DumpException("cannot seize thread " + tid + " of task " + t.pid + ": " + e.getMessage(), e);
-        }
-        seized.add(tid);
-        t.threads.add(tid);
-        try {
-            Trace.ptrace("ptrace(PTRACE_INTERRUPT)", Trace.PTRACE_INTERRUPT, tid, 0, 0);
-            for (;;) {
-                int[] w = Trace.waitpid(tid, Trace.WALL);
-                int status = w[1];
-                if ((status & 0xff) != 0x7f) {
-                    // exited or killed
-                    seized.remove(Integer.valueOf(tid));
-                    t.threads.remove(tid);
-                    if (tid == t.pid) throw new DumpException("task " + t.pid + " exited while being frozen");
-                    return false;
-                }
-                int sig = (status >> 8) & 0xff;
-                int event = (status >> 16) & 0xffff;
-                if (event == Trace.PTRACE_EVENT_STOP) {
-                    if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
-                        t.stopped = true;
-                        t.stopSignal = sig;
-                    }
-                    return true;
-                }
-                // a signal-delivery stop: let the signal go on as it would have, the interrupt follows
-                Trace.ptrace("ptrace(PTRACE_CONT)", Trace.PTRACE_CONT, tid, 0, sig == SIGTRAP ? 0 : sig);
-            }
-        } catch (Errno e) {
-            throw new DumpException("cannot stop thread " + tid + " of task " + t.pid + ": " + e.getMessage(), e);
+            return tracer.call(work);
+        } catch (CompelException e) {
+            if (e.getCause() instanceof Errno errno) throw errno;
+            throw e;
         }
     }
 
@@ -142,44 +145,82 @@ final class Freezer {
         return out;
     }
 
-    /** Detaches every seized thread: the tree runs on as before. Safe to call twice. */
+    /** Detaches every seized process (compel cures and unmaps what it added): the tree runs on. Safe twice. */
     void release() {
-        checkOwner();
-        for (int tid : seized) {
+        List<Tracee> l = new ArrayList<>(seized);
+        java.util.Collections.reverse(l);
+        for (Tracee t : l) {
             try {
-                Trace.ptrace("ptrace(PTRACE_DETACH)", Trace.PTRACE_DETACH, tid, 0, 0);
-            } catch (Errno e) {
-                Log.warn("cannot detach thread " + tid + ": " + e.getMessage());
+                t.resume();
+            } catch (RuntimeException e) {
+                Log.warn("cannot release " + t + ": " + e.getMessage());
             }
         }
         seized.clear();
+        closeTracer();
     }
 
     /** SIGKILLs every process of the tree and waits until each seized thread is dead. */
     void kill() {
-        checkOwner();
         for (TaskNode t : tasks()) {
-            try {
-                Trace.kill(t.pid, SIGKILL);
-            } catch (Errno e) {
-                Log.warn("cannot kill task " + t.pid + ": " + e.getMessage());
+            if (t.tracee == null) {
+                try {
+                    Trace.kill(t.pid, 9);
+                } catch (Errno e) {
+                    // a zombie: nothing to kill
+                }
             }
         }
-        for (int tid : seized) {
+        for (TaskNode n : tasks()) {
+            if (n.tracee != null) reapThreads(n);
+        }
+        for (Tracee t : seized) {
             try {
-                for (;;) {
-                    int[] w = Trace.waitpid(tid, Trace.WALL);
-                    int status = w[1];
-                    if ((status & 0xff) != 0x7f) break; // exited or signaled
-                }
-            } catch (Errno e) {
-                // already reaped or not ours any more
+                t.kill();
+            } catch (RuntimeException e) {
+                Log.warn("cannot kill " + t + ": " + e.getMessage());
             }
         }
         seized.clear();
+        closeTracer();
     }
 
-    private void checkOwner() {
-        if (Thread.currentThread() != owner) throw new IllegalStateException("ptrace from a thread other than the tracer");
+    /**
+     * SIGKILLs a process and collects its threads' exits, the leader last: the leader's
+     * exit is not reported while other threads are still unreaped.
+     */
+    private void reapThreads(TaskNode n) {
+        try {
+            onTracer(() -> {
+                try {
+                    Trace.kill(n.pid, 9);
+                } catch (Errno e) {
+                    // already gone
+                }
+                List<Integer> order = new ArrayList<>(n.threads);
+                order.remove(Integer.valueOf(n.pid));
+                order.add(n.pid);
+                for (int tid : order) {
+                    for (;;) {
+                        try {
+                            int[] w = Trace.waitpid(tid, Trace.WALL);
+                            if ((w[1] & 0xff) != 0x7f) break;
+                        } catch (Errno e) {
+                            break;
+                        }
+                    }
+                }
+                return null;
+            });
+        } catch (Errno | RuntimeException e) {
+            Log.warn("task " + n.pid + ": " + e.getMessage());
+        }
+    }
+
+    private void closeTracer() {
+        if (tracer != null) {
+            tracer.close();
+            tracer = null;
+        }
     }
 }

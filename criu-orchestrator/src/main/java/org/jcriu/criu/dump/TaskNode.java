@@ -18,6 +18,8 @@ final class TaskNode {
     /** The task was in group stop before we came (restored stopped). */
     boolean stopped;
     int stopSignal;
+    /** compel's handle on the stopped process (null for a zombie). */
+    org.jcriu.compel.Tracee tracee;
 
     TaskNode(int pid, TaskNode parent) {
         this.pid = pid;

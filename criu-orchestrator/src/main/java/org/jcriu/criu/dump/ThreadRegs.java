@@ -4,6 +4,9 @@ import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import org.jcriu.criu.sys.Errno;
 import org.jcriu.criu.sys.Trace;
+import org.jcriu.compel.TraceeThread;
+import org.jcriu.compel.UserRegs;
+import org.jcriu.compel.XState;
 import org.jcriu.images.proto.RseqEntry;
 import org.jcriu.images.proto.UserDescT;
 import org.jcriu.images.proto.UserX86FpregsEntry;
@@ -19,7 +22,6 @@ import org.jcriu.images.proto.UserX86XsaveEntry;
 final class ThreadRegs {
     private static final long ERESTARTSYS = -512, ERESTARTNOINTR = -513, ERESTARTNOHAND = -514,
             ERESTART_RESTARTBLOCK = -516, EINTR = -4;
-    private static final int XSAVE_BUF = 8192;
 
     final UserX86RegsEntry gpregs;
     final UserX86FpregsEntry fpregs;
@@ -35,11 +37,12 @@ final class ThreadRegs {
         this.fsBase = fsBase;
     }
 
-    static ThreadRegs read(int tid) throws Errno {
-        Memory r = new Memory(Trace.USER_REGS_SIZE);
-        Trace.ptrace("ptrace(PTRACE_GETREGS)", Trace.PTRACE_GETREGS, tid, 0, Pointer.nativeValue(r));
+    /** Reads one stopped thread: registers and xstate through compel, the rest by ptrace on compel's tracer thread. */
+    static ThreadRegs read(TraceeThread th, Freezer f) throws Errno {
+        int tid = th.tid();
+        UserRegs ur = th.getRegs();
         long[] v = new long[27];
-        for (int i = 0; i < 27; i++) v[i] = r.getLong(i * 8L);
+        for (int i = 0; i < 27; i++) v[i] = ur.get(i);
         // indexes: 10 ax, 11 cx, 15 orig_ax, 16 ip
         if ((int) v[15] >= 0) {
             long ax = (int) v[10];
@@ -56,37 +59,28 @@ final class ThreadRegs {
                 .setDi(v[14]).setOrigAx(v[15]).setIp(v[16]).setCs(v[17]).setFlags(v[18]).setSp(v[19])
                 .setSs(v[20]).setFsBase(v[21]).setGsBase(v[22]).setDs(v[23]).setEs(v[24]).setFs(v[25])
                 .setGs(v[26]).setMode(UserX86RegsMode.NATIVE).build();
-
-        Memory xs = new Memory(XSAVE_BUF);
+        XState x = th.getXState();
+        byte[] xb = x.bytes();
+        Memory xs = new Memory(Math.max(xb.length, 4096));
         xs.clear();
-        Memory iov = new Memory(16);
-        iov.setLong(0, Pointer.nativeValue(xs));
-        iov.setLong(8, XSAVE_BUF);
-        Trace.ptrace("ptrace(PTRACE_GETREGSET, NT_X86_XSTATE)", Trace.PTRACE_GETREGSET, tid, Trace.NT_X86_XSTATE,
-                Pointer.nativeValue(iov));
-        long xlen = iov.getLong(8);
-        UserX86FpregsEntry fp = fpregs(xs, xlen);
+        xs.write(0, xb, 0, xb.length);
+        UserX86FpregsEntry fp = fpregs(xs, xb.length);
+        long mask = th.getSigmask();
 
-        Memory mask = new Memory(8);
-        Trace.ptrace("ptrace(PTRACE_GETSIGMASK)", Trace.PTRACE_GETSIGMASK, tid, 8, Pointer.nativeValue(mask));
-
-        RseqEntry rseq = null;
-        Memory rc = new Memory(24);
-        rc.clear();
-        try {
-            Trace.ptrace("ptrace(PTRACE_GET_RSEQ_CONFIGURATION)", Trace.PTRACE_GET_RSEQ_CONFIGURATION, tid, 24,
-                    Pointer.nativeValue(rc));
-            long ptr = rc.getLong(0);
-            if (ptr != 0) {
-                rseq = RseqEntry.newBuilder().setRseqAbiPointer(ptr).setRseqAbiSize(rc.getInt(8))
-                        .setSignature(rc.getInt(12)).build();
-            } else {
-                rseq = RseqEntry.newBuilder().setRseqAbiPointer(0).setRseqAbiSize(0).setSignature(0).build();
+        RseqEntry rseq = f.onTracer(() -> {
+            Memory rc = new Memory(24);
+            rc.clear();
+            try {
+                Trace.ptrace("ptrace(PTRACE_GET_RSEQ_CONFIGURATION)", Trace.PTRACE_GET_RSEQ_CONFIGURATION, tid, 24,
+                        Pointer.nativeValue(rc));
+            } catch (Errno e) {
+                if (e.errno() != Errno.EINVAL && e.errno() != Errno.EOPNOTSUPP && e.errno() != Errno.EIO) throw e;
+                return null;
             }
-        } catch (Errno e) {
-            if (e.errno() != Errno.EINVAL && e.errno() != Errno.EOPNOTSUPP) throw e;
-        }
-        return new ThreadRegs(gp, fp, mask.getLong(0), rseq, v[21]);
+            return RseqEntry.newBuilder().setRseqAbiPointer(rc.getLong(0)).setRseqAbiSize(rc.getInt(8))
+                    .setSignature(rc.getInt(12)).build();
+        });
+        return new ThreadRegs(gp, fp, mask, rseq, v[21]);
     }
 
     /** struct fxregs_state (512 bytes), the xsave header and the extended components at their standard offsets. */

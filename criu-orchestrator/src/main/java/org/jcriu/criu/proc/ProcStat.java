@@ -69,7 +69,8 @@ public final class ProcStat {
 
     private static long num(String[] f, int field) {
         int i = field - 3;
-        return i < f.length ? Long.parseUnsignedLong(f[i]) : 0;
+        if (i >= f.length) return 0;
+        return f[i].startsWith("-") ? Long.parseLong(f[i]) : Long.parseUnsignedLong(f[i]);
     }
 
     /** Parses the text of a stat file. */

@@ -10,7 +10,7 @@ import java.io.IOException;
 public class Errno extends IOException {
     public static final int EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, EBADF = 9, EAGAIN = 11,
             ENOMEM = 12, EACCES = 13, EFAULT = 14, EBUSY = 16, EEXIST = 17, EINVAL = 22, ENOSYS = 38,
-            ENOTTY = 25, EOPNOTSUPP = 95;
+            ENOTTY = 25, EIO = 5, EOPNOTSUPP = 95;
 
     private final int errno;
     private final String call;

@@ -115,8 +115,11 @@ public final class Victim implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        // only the pid this test started
-        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        // only the pid this test started, and the processes it started
+        ProcessHandle.of(pid).ifPresent(h -> {
+            h.descendants().forEach(ProcessHandle::destroyForcibly);
+            h.destroyForcibly();
+        });
         awaitGone(5000);
         Files.deleteIfExists(out);
     }
