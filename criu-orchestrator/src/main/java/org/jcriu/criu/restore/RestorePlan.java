@@ -125,6 +125,9 @@ final class RestorePlan {
         ProtoMsg mm = images.one("mm-" + t.pid + ".img", Images.MM);
         for (int i = 0; i < 11; i++) t.mmFields[i] = mm.u64(i + 1);
         t.auxv = mm.u64s(13);
+        t.thpDisabled = mm.u64(17) != 0;
+        if (mm.has(15)) t.dumpable = (int) mm.u64(15);
+        if (tc != null && tc.has(14)) t.oomScoreAdj = (int) tc.u64(14);
         if (mm.has(12)) t.exePath = regPath(mm.u64(12), "exe of task " + t.pid + " (mm-" + t.pid + ".img)");
         for (ProtoMsg v : mm.msgs(14)) {
             long status = v.u64(7);

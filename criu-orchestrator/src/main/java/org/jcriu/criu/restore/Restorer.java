@@ -54,7 +54,8 @@ public final class Restorer {
     static final int O_ACCMODE = 3, O_NONBLOCK = 04000, O_CLOEXEC = 02000000, O_CREAT = 0100, O_EXCL = 0200,
             O_TRUNC = 01000;
     static final int PROT_WRITE = 2, MAP_SHARED = 1, MAP_PRIVATE = 2, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20,
-            MAP_GROWSDOWN = 0x100, MAP_NORESERVE = 0x4000;
+            MAP_GROWSDOWN = 0x100, MAP_NORESERVE = 0x4000, MAP_LOCKED = 0x2000;
+    static final int NR_mlock = 149;
     static final long MREMAP_MAYMOVE = 1, MREMAP_FIXED = 2;
     static final int PR_SET_NAME = 15, PR_SET_MM = 35, PR_SET_MM_MAP = 14;
     static final long PTRACE_SETSIGMASK = 0x420b;
@@ -328,7 +329,17 @@ public final class Restorer {
                 }
             }
         }
+        for (TaskPlan.VmaPlan v : t.vmas) {
+            if ((v.flags() & MAP_LOCKED) != 0) b.op("mlock(0x" + Long.toHexString(v.start()) + ")", NR_mlock, v.start(), v.len());
+        }
         for (long fd : toClose) b.op("close", NR_close, fd);
+        if (t.oomScoreAdj != 0) {
+            try {
+                Files.writeString(Path.of("/proc/" + t.pid + "/oom_score_adj"), Integer.toString(t.oomScoreAdj));
+            } catch (IOException e) {
+                throw new RestoreException("cannot set oom_score_adj of task " + t.pid + ": " + e.getMessage());
+            }
+        }
         if (exeFd >= 0) {
             long auxv = b.longs(t.auxv);
             long[] mf = t.mmFields;
@@ -638,6 +649,8 @@ public final class Restorer {
                         TaskState.pendingSignals(b, t.cores.get(0).msg(3).msg(10), t.pid, th.tid, true);
                     }
                     ProtoMsg tcore = t.cores.get(i).msg(5);
+                    if (i == 0) TaskState.processMisc(b, t.cores.get(0).msg(3), t);
+                    TaskState.threadMisc(b, tcore, th.tid);
                     if (tcore != null) {
                         TaskState.pendingSignals(b, tcore.msg(9), t.pid, th.tid, false);
                         TaskState.creds(b, tcore.msg(10));

@@ -25,6 +25,9 @@ final class TaskPlan {
     long[] mmFields = new long[11];
     long[] auxv = new long[0];
     String exePath;
+    boolean thpDisabled;
+    int dumpable = -1;
+    int oomScoreAdj;
     // pagemap
     int pagesId;
     final List<long[]> pagemap = new ArrayList<>(); // {vaddr, nrPages, offsetInPagesImage, pagesId}

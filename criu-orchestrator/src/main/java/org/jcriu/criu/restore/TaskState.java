@@ -62,6 +62,29 @@ final class TaskState {
         }
     }
 
+    static final int NR_setpriority = 141, NR_sched_setscheduler = 144;
+    static final int PR_SET_PDEATHSIG = 1, PR_SET_DUMPABLE = 4, PR_SET_CHILD_SUBREAPER = 36, PR_SET_THP_DISABLE = 41;
+
+    /** Per-thread scheduling and parent-death signal, from thread_core. */
+    static void threadMisc(Batch b, ProtoMsg th, int tid) {
+        if (th == null) return;
+        if (th.u64(8) != 0) b.op("prctl(PR_SET_PDEATHSIG)", NR_prctl, PR_SET_PDEATHSIG, th.u64(8), 0, 0, 0);
+        long nice = th.s32(3, 0);
+        if (nice != 0) b.op("setpriority(" + tid + ", " + nice + ")", NR_setpriority, 0, tid, nice);
+        long policy = th.u64(4);
+        if (policy != 0) {
+            long param = b.longs(th.u64(5));
+            b.op("sched_setscheduler(" + tid + ", " + policy + ")", NR_sched_setscheduler, tid, policy, param);
+        }
+    }
+
+    /** Process-wide prctl state: child subreaper, THP disabled, dumpable. */
+    static void processMisc(Batch b, ProtoMsg tc, TaskPlan t) {
+        if (tc != null && tc.u64(18) != 0) b.op("prctl(PR_SET_CHILD_SUBREAPER)", NR_prctl, PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+        if (t.thpDisabled) b.op("prctl(PR_SET_THP_DISABLE)", NR_prctl, PR_SET_THP_DISABLE, 1, 0, 0, 0);
+        if (t.dumpable >= 0 && t.dumpable != 1) b.op("prctl(PR_SET_DUMPABLE)", NR_prctl, PR_SET_DUMPABLE, t.dumpable, 0, 0, 0);
+    }
+
     /** Credentials of one thread, from thread_core.creds. */
     static void creds(Batch b, ProtoMsg c) throws InvalidProtocolBufferException {
         if (c == null) return;
