@@ -15,6 +15,7 @@
 #include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -162,6 +163,21 @@ int main(int argc, char **argv)
 		sigaddset(&set, SIGINT);
 		sigaddset(&set, SIGRTMIN + 3);
 		sigprocmask(SIG_BLOCK, &set, NULL);
+		{
+			/* a POSIX timer (blocked signal, far away) and an interval timer */
+			struct sigevent sev;
+			struct itimerspec its = { { 100, 0 }, { 100, 0 } };
+			struct itimerval itv = { { 0, 0 }, { 200, 0 } };
+			timer_t tid;
+
+			memset(&sev, 0, sizeof(sev));
+			sev.sigev_notify = SIGEV_SIGNAL;
+			sev.sigev_signo = SIGRTMIN + 3;
+			if (timer_create(CLOCK_MONOTONIC, &sev, &tid) || timer_settime(tid, 0, &its, NULL))
+				fail("timer", errno);
+			if (setitimer(ITIMER_REAL, &itv, NULL))
+				fail("setitimer", errno);
+		}
 		mode = "nanosleep";
 	}
 	if (!strcmp(mode, "compute") || !strcmp(mode, "threads")) {

@@ -109,7 +109,16 @@ class ParasiteTest {
                 String capEff = status.replaceAll("(?s).*CapEff:\\s*([0-9a-f]+).*", "$1");
                 assertEquals(Long.parseUnsignedLong(capEff, 16), c.capEffective());
 
-                assertEquals(3, p.itimers().size());
+                List<ITimer> its = p.itimers();
+                assertEquals(3, its.size());
+                assertTrue(its.get(0).valueSec() > 150 && its.get(0).valueSec() <= 200, its.toString());
+                assertEquals(0, its.get(0).intervalSec());
+                List<PosixTimer> pts = p.posixTimers();
+                assertEquals(1, pts.size(), pts.toString());
+                assertEquals(37 /* glibc SIGRTMIN + 3 */, pts.get(0).signal());
+                assertEquals(1 /* CLOCK_MONOTONIC */, pts.get(0).clockId());
+                assertEquals(100, pts.get(0).intervalSec());
+                assertTrue(pts.get(0).valueSec() > 50 && pts.get(0).valueSec() <= 100, pts.toString());
                 assertEquals(v.pid, p.syscall(39));
 
                 int[] fds = p.fds(fdsBefore.keySet().stream().mapToInt(Integer::intValue).toArray());
