@@ -38,6 +38,35 @@ class RestoreApiTest {
     }
 
     @Test
+    void remoteClone3MakesATracedThread() throws Exception {
+        try (Victim v = Victim.start("idle")) {
+            try (Tracee t = Compel.seize(v.pid)) {
+                long args = t.scratch() + 1024;
+                // struct clone_args: flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls...
+                java.nio.ByteBuffer ca = java.nio.ByteBuffer.allocateDirect(88).order(java.nio.ByteOrder.nativeOrder());
+                long flags = 0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000; // VM FS FILES SIGHAND THREAD SYSVSEM
+                ca.putLong(0, flags);
+                t.writeMemory(args, ca);
+                TraceeThread.CloneResult c = t.leader().syscallClone(Syscalls.number("clone3"), args, 88);
+                assertTrue(c.result() > 0, "clone3: " + c.result());
+                TraceeThread th = c.child();
+                assertEquals(t, th.tracee());
+                assertEquals(2, t.threads().size());
+                assertEquals(2, v.threadCount());
+                assertEquals(th.tid(), th.syscall("gettid"));
+                assertEquals(v.pid, th.syscall("getpid"));
+                // let it go away again
+                org.junit.jupiter.api.Assertions.assertThrows(org.jcriu.compel.sys.NoSuchProcessException.class,
+                        () -> th.syscall("exit", 0));
+                assertTrue(th.isDead());
+            }
+            Thread.sleep(50);
+            assertEquals(1, v.threadCount());
+            assertTrue(v.terminate().contains("PASS"));
+        }
+    }
+
+    @Test
     void runToSyscallExitThenLoadRegisters() throws Exception {
         try (Victim v = Victim.start("idle")) {
             try (Tracee t = Compel.seize(v.pid)) {
