@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Checkpoint/restore in userspace (jcriu)",
-        subcommands = {DumpCommand.class, RestoreCommand.class, CheckCommand.class})
+        subcommands = {DumpCommand.class, RestoreCommand.class, CheckCommand.class, SwrkCommand.class})
 public final class CriuMain {
 
     public static void main(String[] args) {

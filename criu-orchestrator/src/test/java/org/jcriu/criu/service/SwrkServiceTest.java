@@ -51,6 +51,13 @@ class SwrkServiceTest {
         return CriuOpts.newBuilder().setImagesDirFd(IMAGES_FD).setLogLevel(4).setLogFile("rpc.log");
     }
 
+    /** A killed victim stays a zombie until init reaps it, and keeps its pid until then. */
+    private static void awaitPidFree(int pid) throws InterruptedException {
+        Path proc = Path.of("/proc", Integer.toString(pid));
+        for (int i = 0; i < 1000 && Files.exists(proc); i++) Thread.sleep(10);
+        assertFalse(Files.exists(proc), "pid " + pid + " was not reaped");
+    }
+
     @Test
     void versionAndFeaturesThenHangUp() throws Exception {
         List<Object> r = exchange(CriuReq.newBuilder().setType(CriuReqType.VERSION).build(),
@@ -90,6 +97,7 @@ class SwrkServiceTest {
             Process kill = new ProcessBuilder("kill", "-9", Integer.toString(v.pid)).start();
             assertEquals(0, kill.waitFor());
             assertTrue(v.awaitGone(10_000));
+            awaitPidFree(v.pid);
             List<Object> rr = exchange(CriuReq.newBuilder().setType(CriuReqType.RESTORE).setOpts(opts()).build());
             CriuResp rs = (CriuResp) rr.get(0);
             assertTrue(rs.getSuccess(), rs.getCrErrmsg());
