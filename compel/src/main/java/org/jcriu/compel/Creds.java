@@ -23,4 +23,36 @@ package org.jcriu.compel;
 public record Creds(int uid, int euid, int suid, int fsuid, int gid, int egid, int sgid, int fsgid,
         int[] groups, long capEffective, long capPermitted, long capInheritable, long capBounding,
         long capAmbient, int securebits, boolean noNewPrivs) {
+
+    /** @return the groups (a copy) */
+    @Override
+    public int[] groups() {
+        return groups.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof Creds)) {
+            return false;
+        }
+        Creds c = (Creds) o;
+        return uid == c.uid && euid == c.euid && suid == c.suid && fsuid == c.fsuid && gid == c.gid
+                && egid == c.egid && sgid == c.sgid && fsgid == c.fsgid && java.util.Arrays.equals(groups, c.groups)
+                && capEffective == c.capEffective && capPermitted == c.capPermitted
+                && capInheritable == c.capInheritable && capBounding == c.capBounding && capAmbient == c.capAmbient
+                && securebits == c.securebits && noNewPrivs == c.noNewPrivs;
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(uid, euid, gid, egid, java.util.Arrays.hashCode(groups), capEffective);
+    }
+
+    @Override
+    public String toString() {
+        return String.format("Creds[uid=%d/%d/%d/%d, gid=%d/%d/%d/%d, groups=%s, cap eff=%#x prm=%#x inh=%#x bnd=%#x amb=%#x,"
+                + " securebits=%#x, no_new_privs=%b]", uid, euid, suid, fsuid, gid, egid, sgid, fsgid,
+                java.util.Arrays.toString(groups), capEffective, capPermitted, capInheritable, capBounding, capAmbient,
+                securebits, noNewPrivs);
+    }
 }

@@ -145,7 +145,7 @@ public final class Tracee implements AutoCloseable {
                     }
                 }
                 if (th != null) {
-                    th.detach(false);
+                    th.detach();
                 }
             }
             t.attached = false;
@@ -536,7 +536,7 @@ public final class Tracee implements AutoCloseable {
                 List<TraceeThread> order = new ArrayList<>(threads.values());
                 Collections.reverse(order);
                 for (TraceeThread t : order) {
-                    t.detach(after == AfterDetach.STOPPED);
+                    t.detach();
                 }
             }
         });

@@ -455,7 +455,7 @@ public final class TraceeThread {
         return st;
     }
 
-    void detach(boolean keepStopped) {
+    void detach() {
         if (dead) {
             return;
         }

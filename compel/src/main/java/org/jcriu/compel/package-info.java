@@ -18,7 +18,8 @@
  * t.resume();                                   // or detach(AfterDetach.X) or kill()
  * tracer.close();
  * }</pre>
- * {@link org.jcriu.compel.Compel#seize(int)} is the short form with a tracer of its own.
+ * {@link org.jcriu.compel.Compel#seize(int)} is the short form with a tracer of its own;
+ * {@link org.jcriu.compel.example.Example} is a runnable walk through the whole lifecycle.
  *
  * <h2>Preconditions and guarantees</h2>
  * <ul>
