@@ -249,8 +249,19 @@ class DebianCritPeerTest {
                 assertTrue(plain.startsWith("{\"magic\": \""), plain);
                 String pretty = runDebianCrit("decode", "--pretty", "-i", f.toString());
                 assertTrue(pretty.startsWith("{\n    \"magic\": "), pretty);
-                // and ours reads back what Debian's crit saw
-                assertEquals(0, CritRunner.run("decode", "-i", f.toString()).rc());
+                // and ours reads back what Debian's crit saw, and re-encodes it exactly
+                for (String mode : new String[] {"--pretty", "-i"}) {
+                    Path json = tmp.resolve(f.getFileName() + mode + ".json");
+                    Path back = tmp.resolve(f.getFileName() + mode + ".img");
+                    CritRunner.Result d = mode.equals("-i")
+                            ? CritRunner.run("decode", "-i", f.toString(), "-o", json.toString())
+                            : CritRunner.run("decode", mode, "-i", f.toString(), "-o", json.toString());
+                    assertEquals(0, d.rc(), d.err());
+                    CritRunner.Result e = CritRunner.run("encode", "-i", json.toString(), "-o", back.toString());
+                    assertEquals(0, e.rc(), e.err());
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(Files.readAllBytes(f), Files.readAllBytes(back),
+                            f.getFileName() + " " + mode);
+                }
             }));
         }
         for (Path f : files) {

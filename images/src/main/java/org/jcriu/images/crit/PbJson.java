@@ -333,13 +333,38 @@ final class PbJson {
 
     private static int[] parseIp(String s) throws ShapeException {
         byte[] a;
-        try {
-            if (!s.matches("[0-9a-fA-F:.]+")) {
+        if (s.indexOf(':') < 0) {
+            String[] p = s.split("\\.", -1);
+            if (p.length != 4) {
                 throw new ShapeException("bad IP address " + s);
             }
-            a = InetAddress.getByName(s).getAddress();
-        } catch (UnknownHostException e) {
-            throw new ShapeException("bad IP address " + s);
+            a = new byte[4];
+            for (int i = 0; i < 4; i++) {
+                try {
+                    int v = Integer.parseInt(p[i]);
+                    if (v < 0 || v > 255 || p[i].isEmpty() || p[i].startsWith("+")) {
+                        throw new NumberFormatException();
+                    }
+                    a[i] = (byte) v;
+                } catch (NumberFormatException e) {
+                    throw new ShapeException("bad IP address " + s);
+                }
+            }
+        } else {
+            // a literal with ':' is parsed without any name lookup
+            try {
+                a = InetAddress.getByName(s.startsWith("[") ? s : "[" + s + "]").getAddress();
+            } catch (UnknownHostException | IllegalArgumentException e) {
+                throw new ShapeException("bad IP address " + s);
+            }
+            if (a.length == 4) {
+                // Java folds ::ffff:a.b.c.d to IPv4; the image keeps all four words
+                byte[] m = new byte[16];
+                m[10] = (byte) 0xff;
+                m[11] = (byte) 0xff;
+                System.arraycopy(a, 0, m, 12, 4);
+                a = m;
+            }
         }
         int[] w = new int[a.length / 4];
         for (int i = 0; i < w.length; i++) {
