@@ -74,8 +74,9 @@ public final class Dumper {
     private final Freezer freezer = new Freezer();
     private final FileTable files = new FileTable();
     private final FdDumper.Extra extra = new FdDumper.Extra();
-    private final FdDumper fds = new FdDumper(files, extra);
-    private final MemoryDumper mem = new MemoryDumper(stats);
+    private final ShmemDumper shmem = new ShmemDumper(stats);
+    private final FdDumper fds = new FdDumper(files, extra, shmem);
+    private final MemoryDumper mem = new MemoryDumper(stats, shmem);
     private final Map<String, Integer> nsIds = new LinkedHashMap<>();
     private final Map<String, Integer> kobjNext = new HashMap<>();
     private final List<int[]> kobjSeen = new ArrayList<>(); // {type, pid, id}
@@ -123,6 +124,8 @@ public final class Dumper {
                         .setPgid(t.stat.pgid).setSid(t.stat.sid).addAllThreads(t.threadList()).build());
             }
             for (TaskNode t : tree) dumpTask(t);
+            fds.checkPeers(opts.extUnixSk());
+            nextPagesId = shmem.write(dir, nextPagesId);
             Fault.at("images");
             writeCommon(pstree);
             stats.frozenTime = (System.nanoTime() - tf) / 1000;
@@ -252,6 +255,7 @@ public final class Dumper {
         // files
         Fault.at("files");
         if (filesDone.putIfAbsent(ids.getFilesId(), Boolean.TRUE) == null) {
+            fds.netNsId = ids.getNetNsId();
             List<FdinfoEntry> fdi = fds.dump(t);
             try (ImageOut o = ImageOut.create(dir, "fdinfo-" + ids.getFilesId() + ".img", Magic.FDINFO)) {
                 for (FdinfoEntry e : fdi) o.entry(e);
@@ -449,6 +453,14 @@ public final class Dumper {
                 for (Object[] pd : extra.pipeData) {
                     o.entry((PipeDataEntry) pd[0]);
                     o.raw(((ByteBuffer) pd[1]).rewind());
+                }
+            }
+        }
+        if (!extra.skQueues.isEmpty()) {
+            try (ImageOut o = ImageOut.create(dir, "sk-queues.img", Magic.SK_QUEUES)) {
+                for (Object[] q : extra.skQueues) {
+                    o.entry((org.jcriu.images.proto.SkPacketEntry) q[0]);
+                    o.raw(((ByteBuffer) q[1]).rewind());
                 }
             }
         }

@@ -17,6 +17,12 @@ import org.jcriu.criu.sys.Errno;
 import org.jcriu.criu.sys.Fd;
 import org.jcriu.criu.sys.Pidfd;
 import org.jcriu.criu.sys.Pipes;
+import org.jcriu.criu.sys.SockDiag;
+import org.jcriu.criu.sys.Sockets;
+import org.jcriu.images.proto.SkOptsEntry;
+import org.jcriu.images.proto.SkPacketEntry;
+import org.jcriu.images.proto.SkShutdown;
+import org.jcriu.images.proto.UnixSkEntry;
 import org.jcriu.criu.sys.Trace;
 import org.jcriu.images.proto.EventfdFileEntry;
 import org.jcriu.images.proto.EventpollFileEntry;
@@ -50,6 +56,10 @@ final class FdDumper {
         final List<RemapFilePathEntry> remaps = new ArrayList<>();
         final List<Object[]> ghosts = new ArrayList<>(); // {GhostFileEntry, ByteBuffer, id}
         final Map<Long, Boolean> pipesSeen = new HashMap<>();
+        final List<Object[]> skQueues = new ArrayList<>(); // {SkPacketEntry, ByteBuffer}
+        /** unix sockets saved, by inode, and the peers they need */
+        final Map<Long, Integer> unixSaved = new HashMap<>();
+        final Map<Long, String> unixPeersNeeded = new HashMap<>();
         int nextGhostId = 1;
     }
 
@@ -58,11 +68,17 @@ final class FdDumper {
 
     private final FileTable files;
     private final Extra extra;
+    private Map<Long, SockDiag.UnixSocket> unixDiag;
+    /** net namespace id of the task being saved, for UnixSkEntry.ns_id */
+    int netNsId;
     private final List<Seen> seen = new ArrayList<>();
 
-    FdDumper(FileTable files, Extra extra) {
+    private final ShmemDumper shmem;
+
+    FdDumper(FileTable files, Extra extra, ShmemDumper shmem) {
         this.files = files;
         this.extra = extra;
+        this.shmem = shmem;
     }
 
     /** Saves every fd of the task; returns its fdinfo entries in fd order. */
@@ -132,6 +148,14 @@ final class FdDumper {
         switch (type) {
             case REG -> files.add(regFile(t, fd, link, fi, id, flags));
             case PIPE -> files.add(pipe(t, fd, link, fi, id, flags));
+            case MEMFD -> {
+                Path p = ProcFs.pid(t.pid).resolve("fd").resolve(Integer.toString(fd));
+                int inodeId = shmem.inode(p, fi.ino(), MemoryDumper.memfdName(link));
+                files.add(FileEntry.newBuilder().setType(type).setId(id).setMemfd(org.jcriu.images.proto.MemfdFileEntry
+                        .newBuilder().setId(id).setFlags(flags).setPos(fi.pos()).setFown(FileTable.NO_FOWN)
+                        .setInodeId(inodeId)).build());
+            }
+            case UNIXSK -> files.add(socket(t, pidfd, fd, link, fi, id, flags));
             case EVENTFD -> files.add(FileEntry.newBuilder().setType(type).setId(id).setEfd(EventfdFileEntry.newBuilder()
                     .setId(id).setFlags(flags).setFown(FileTable.NO_FOWN).setCounter(fi.eventfdCount())).build());
             case SIGNALFD -> files.add(FileEntry.newBuilder().setType(type).setId(id).setSgfd(SignalfdEntry.newBuilder()
@@ -202,6 +226,91 @@ final class FdDumper {
         int gid = extra.nextGhostId++;
         extra.ghosts.add(new Object[] {g, data, gid});
         extra.remaps.add(RemapFilePathEntry.newBuilder().setOrigId(id).setRemapId(gid).setRemapType(RemapType.GHOST).build());
+    }
+
+    private static final int AF_INET = 2, AF_INET6 = 10, AF_NETLINK = 16, AF_PACKET = 17;
+
+    /** A socket: unix sockets are saved with their queue; any other family fails the dump, naming it. */
+    private FileEntry socket(TaskNode t, Fd pidfd, int fd, String link, Fdinfo fi, int id, int flags)
+            throws IOException, DumpException {
+        long ino = Long.parseLong(link.substring(8, link.length() - 1));
+        try (Fd copy = Pidfd.getfd(pidfd, fd)) {
+            int domain = Sockets.getInt(copy.fd(), Sockets.SOL_SOCKET, Sockets.SO_DOMAIN);
+            int type = Sockets.getInt(copy.fd(), Sockets.SOL_SOCKET, Sockets.SO_TYPE);
+            if (domain != SockDiag.AF_UNIX) {
+                String kind = switch (domain) {
+                    case AF_INET, AF_INET6 -> (type == 1 ? "a TCP" : type == 2 ? "a UDP" : "a raw") + " socket ("
+                            + (domain == AF_INET ? "IPv4" : "IPv6") + ")"
+                            + (type == 1 ? "; --tcp-established is not supported yet" : "");
+                    case AF_NETLINK -> "a netlink socket";
+                    case AF_PACKET -> "a packet socket";
+                    default -> "a socket of family " + domain;
+                };
+                throw unsupported(t, fd, kind);
+            }
+            if (unixDiag == null) unixDiag = SockDiag.unixSockets();
+            SockDiag.UnixSocket u = unixDiag.get(ino);
+            if (u == null) throw unsupported(t, fd, "a unix socket the kernel does not describe (another network namespace?)");
+            if (u.icons().length > 0) throw unsupported(t, fd, "a listening unix socket with connections not yet accepted");
+            extra.unixSaved.put(ino, id);
+            if (u.peer() != 0) extra.unixPeersNeeded.put(u.peer(), "task " + t.pid + ": fd " + fd);
+            UnixSkEntry.Builder e = UnixSkEntry.newBuilder().setId(id).setIno((int) ino).setType(u.type())
+                    .setState(u.state()).setFlags(flags).setUflags(0).setBacklog(u.wqueue()).setPeer((int) u.peer())
+                    .setFown(FileTable.NO_FOWN).setOpts(opts(copy.fd()))
+                    .setName(com.google.protobuf.ByteString.copyFrom(u.name())).setNsId(netNsId);
+            if (u.shutdown() != 0) e.setShutdown(SkShutdown.forNumber(u.shutdown() & 3));
+            if (u.rqueue() > 0 && u.state() != 10) queue(t, fd, copy, id);
+            return FileEntry.newBuilder().setType(FdTypes.UNIXSK).setId(id).setUsk(e).build();
+        }
+    }
+
+    private static SkOptsEntry opts(int s) throws Errno {
+        long[] snd = Sockets.getTimeval(s, Sockets.SO_SNDTIMEO), rcv = Sockets.getTimeval(s, Sockets.SO_RCVTIMEO);
+        return SkOptsEntry.newBuilder().setSoSndbuf(Sockets.getInt(s, Sockets.SOL_SOCKET, Sockets.SO_SNDBUF))
+                .setSoRcvbuf(Sockets.getInt(s, Sockets.SOL_SOCKET, Sockets.SO_RCVBUF)).setSoSndTmoSec(snd[0])
+                .setSoSndTmoUsec(snd[1]).setSoRcvTmoSec(rcv[0]).setSoRcvTmoUsec(rcv[1])
+                .setReuseaddr(Sockets.getInt(s, Sockets.SOL_SOCKET, Sockets.SO_REUSEADDR) != 0)
+                .setSoPriority(Sockets.getInt(s, Sockets.SOL_SOCKET, Sockets.SO_PRIORITY))
+                .setSoRcvlowat(Sockets.getInt(s, Sockets.SOL_SOCKET, Sockets.SO_RCVLOWAT))
+                .setSoPasscred(Sockets.getInt(s, Sockets.SOL_SOCKET, Sockets.SO_PASSCRED) != 0)
+                .setSoPasssec(Sockets.getInt(s, Sockets.SOL_SOCKET, Sockets.SO_PASSSEC) != 0)
+                .setSoDontroute(false).setSoNoCheck(false)
+                .setSoReuseport(Sockets.getInt(s, Sockets.SOL_SOCKET, Sockets.SO_REUSEPORT) != 0)
+                .setSoBroadcast(Sockets.getInt(s, Sockets.SOL_SOCKET, Sockets.SO_BROADCAST) != 0)
+                .setSoKeepalive(Sockets.getInt(s, Sockets.SOL_SOCKET, Sockets.SO_KEEPALIVE) != 0)
+                .setSoOobinline(Sockets.getInt(s, Sockets.SOL_SOCKET, Sockets.SO_OOBINLINE)).setSoBufLock(0).build();
+    }
+
+    /**
+     * The receive queue, read without consuming it: SO_PEEK_OFF from 0 and MSG_PEEK reads
+     * (each one moves the peek offset on), then the offset put back.
+     */
+    private void queue(TaskNode t, int fd, Fd copy, int id) throws IOException {
+        int s = copy.fd();
+        int old = Sockets.getInt(s, Sockets.SOL_SOCKET, Sockets.SO_PEEK_OFF);
+        Memory buf = new Memory(1 << 20);
+        try {
+            Sockets.setInt(s, Sockets.SOL_SOCKET, Sockets.SO_PEEK_OFF, 0);
+            for (int guard = 0; guard < 100_000; guard++) {
+                long n = Sockets.recv(s, buf, buf.size(), Sockets.MSG_PEEK | Sockets.MSG_DONTWAIT);
+                if (n <= 0) break;
+                ByteBuffer data = ByteBuffer.allocateDirect((int) n);
+                data.put(buf.getByteBuffer(0, n)).flip();
+                extra.skQueues.add(new Object[] {SkPacketEntry.newBuilder().setIdFor(id).setLength((int) n).build(), data});
+            }
+        } finally {
+            Sockets.setInt(s, Sockets.SOL_SOCKET, Sockets.SO_PEEK_OFF, old);
+        }
+    }
+
+    /** After every task: a unix socket whose peer was not saved is outside the tree. */
+    void checkPeers(boolean extUnixSk) throws DumpException {
+        for (Map.Entry<Long, String> e : extra.unixPeersNeeded.entrySet()) {
+            if (!extra.unixSaved.containsKey(e.getKey()) && !extUnixSk) {
+                throw new DumpException(e.getValue() + " is a unix socket connected to socket " + e.getKey()
+                        + " outside the dumped tree (use --ext-unix-sk)");
+            }
+        }
     }
 
     private FileEntry pipe(TaskNode t, int fd, String link, Fdinfo fi, int id, int flags) throws IOException {

@@ -16,6 +16,7 @@ import org.jcriu.criu.sys.PagemapScan;
 import org.jcriu.criu.sys.ProcessMem;
 import org.jcriu.images.proto.FileEntry;
 import org.jcriu.images.proto.FdTypes;
+import org.jcriu.images.proto.MemfdFileEntry;
 import org.jcriu.images.proto.PagemapEntry;
 import org.jcriu.images.proto.PagemapHead;
 import org.jcriu.images.proto.RegFileEntry;
@@ -41,8 +42,11 @@ final class MemoryDumper {
     private long[] addrs;
     private final ProcessMem pm = new ProcessMem();
 
-    MemoryDumper(DumpStats stats) {
+    private final ShmemDumper shmem;
+
+    MemoryDumper(DumpStats stats, ShmemDumper shmem) {
         this.stats = stats;
+        this.shmem = shmem;
     }
 
     /** One area as saved, with the smaps line it came from. */
@@ -77,9 +81,26 @@ final class MemoryDumper {
                 }
                 status = VMA_AREA_REGULAR | VMA_ANON_PRIVATE | (p.equals("[heap]") ? VMA_AREA_HEAP : 0);
                 flags |= MAP_ANON;
-            } else if (p.startsWith("/dev/zero") || p.startsWith("/SYSV") || p.startsWith("/memfd:")) {
-                throw new DumpException("task " + t.pid + ": area " + v.range() + " (" + p
-                        + ") is shared memory, which jcriu cannot save yet");
+            } else if (p.startsWith("/SYSV")) {
+                throw new DumpException("task " + t.pid + ": area " + v.range() + " is System V shared memory, which jcriu cannot save yet");
+            } else if (p.startsWith("/dev/zero") || p.startsWith("/memfd:")) {
+                Path mf = ProcFs.pid(t.pid).resolve("map_files").resolve(v.range());
+                String name = p.startsWith("/memfd:") ? memfdName(p) : "/dev/zero";
+                int inodeId = shmem.inode(mf, v.inode(), name);
+                int oflags = v.shared() && v.write() ? 2 : 0;
+                String key = "memfd:" + v.inode() + ":" + oflags;
+                Integer id = files.mapped.get(key);
+                if (id == null) {
+                    id = files.newId();
+                    files.mapped.put(key, id);
+                    files.add(FileEntry.newBuilder().setType(FdTypes.MEMFD).setId(id)
+                            .setMemfd(MemfdFileEntry.newBuilder().setId(id).setFlags(oflags).setPos(0)
+                                    .setFown(FileTable.NO_FOWN).setInodeId(inodeId)).build());
+                }
+                shmid = id;
+                pgoff = v.pgoff();
+                fdflags = oflags;
+                status = VMA_AREA_REGULAR | (v.shared() ? VMA_FILE_SHARED : VMA_FILE_PRIVATE) | VMA_AREA_MEMFD;
             } else {
                 Path mf = ProcFs.pid(t.pid).resolve("map_files").resolve(v.range());
                 Map<String, Object> a = Files.readAttributes(mf, "unix:mode,size,dev,ino");
@@ -112,6 +133,12 @@ final class MemoryDumper {
             out.add(new Area(v, e.build()));
         }
         return out;
+    }
+
+    /** "/memfd:NAME (deleted)" -> "NAME". */
+    static String memfdName(String p) {
+        String n = p.substring("/memfd:".length());
+        return n.endsWith(" (deleted)") ? n.substring(0, n.length() - 10) : n;
     }
 
     /** The madvise bits CRIU keeps, from smaps VmFlags. */

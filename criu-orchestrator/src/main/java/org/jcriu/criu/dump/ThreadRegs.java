@@ -2,6 +2,7 @@ package org.jcriu.criu.dump;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
+import org.jcriu.criu.sys.Cpuid;
 import org.jcriu.criu.sys.Errno;
 import org.jcriu.criu.sys.Trace;
 import org.jcriu.compel.TraceeThread;
@@ -92,33 +93,47 @@ final class ThreadRegs {
         for (int i = 0; i < 32; i++) b.addStSpace(xs.getInt(32 + i * 4L));
         for (int i = 0; i < 64; i++) b.addXmmSpace(xs.getInt(160 + i * 4L));
         if (len > 576) {
-            // fx_sw_bytes in the software-reserved area: magic1, extended_size, xfeatures, xstate_size
-            long features = xs.getInt(464) == 0x46505853 ? xs.getLong(472) : xs.getLong(512);
+            // components kept: the CPU's (CPUID 0xD) that the kernel gave room for; offsets from CPUID
+            long supported = Cpuid.xstateSupported();
+            long features = supported != 0 ? supported : xs.getLong(512);
+            org.jcriu.criu.util.Log.debug("xsave: " + len + " bytes, xfeatures 0x" + Long.toHexString(features));
             UserX86XsaveEntry.Builder x = UserX86XsaveEntry.newBuilder().setXstateBv(xs.getLong(512));
-            if ((features & (1 << 2)) != 0 && len >= 576 + 256) {
-                for (int i = 0; i < 64; i++) x.addYmmhSpace(xs.getInt(576 + i * 4L));
+            int o;
+            if ((features & (1 << 2)) != 0 && (o = off(2, 576)) > 0 && len >= o + 256) {
+                for (int i = 0; i < 64; i++) x.addYmmhSpace(xs.getInt(o + i * 4L));
             }
-            if ((features & (1 << 3)) != 0 && len >= 960 + 64) {
-                for (int i = 0; i < 8; i++) x.addBndregState(xs.getLong(960 + i * 8L));
+            if ((features & (1 << 3)) != 0 && (o = off(3, 960)) > 0 && len >= o + 64) {
+                for (int i = 0; i < 8; i++) x.addBndregState(xs.getLong(o + i * 8L));
             }
-            if ((features & (1 << 4)) != 0 && len >= 1024 + 16) {
-                for (int i = 0; i < 2; i++) x.addBndcsrState(xs.getLong(1024 + i * 8L));
+            if ((features & (1 << 4)) != 0 && (o = off(4, 1024)) > 0 && len >= o + 16) {
+                for (int i = 0; i < 2; i++) x.addBndcsrState(xs.getLong(o + i * 8L));
             }
-            if ((features & (1 << 5)) != 0 && len >= 1088 + 64) {
-                for (int i = 0; i < 8; i++) x.addOpmaskReg(xs.getLong(1088 + i * 8L));
+            if ((features & (1 << 5)) != 0 && (o = off(5, 1088)) > 0 && len >= o + 64) {
+                for (int i = 0; i < 8; i++) x.addOpmaskReg(xs.getLong(o + i * 8L));
             }
-            if ((features & (1 << 6)) != 0 && len >= 1152 + 512) {
-                for (int i = 0; i < 64; i++) x.addZmmUpper(xs.getLong(1152 + i * 8L));
+            if ((features & (1 << 6)) != 0 && (o = off(6, 1152)) > 0 && len >= o + 512) {
+                for (int i = 0; i < 64; i++) x.addZmmUpper(xs.getLong(o + i * 8L));
             }
-            if ((features & (1 << 7)) != 0 && len >= 1664 + 1024) {
-                for (int i = 0; i < 128; i++) x.addHi16Zmm(xs.getLong(1664 + i * 8L));
+            if ((features & (1 << 7)) != 0 && (o = off(7, 1664)) > 0 && len >= o + 1024) {
+                for (int i = 0; i < 128; i++) x.addHi16Zmm(xs.getLong(o + i * 8L));
             }
-            if ((features & (1 << 9)) != 0 && len >= 2688 + 8) {
-                for (int i = 0; i < 2; i++) x.addPkru(xs.getInt(2688 + i * 4L));
+            if ((features & (1 << 9)) != 0 && (o = off(9, 2688)) > 0 && len >= o + 8) {
+                for (int i = 0; i < 2; i++) x.addPkru(xs.getInt(o + i * 4L));
             }
             b.setXsave(x);
         }
         return b.build();
+    }
+
+    private static final int[] OFFSETS = new int[16];
+
+    /** The standard-format offset of component i from CPUID, else Intel's usual one. */
+    private static synchronized int off(int i, int dflt) {
+        if (OFFSETS[i] == 0) {
+            int o = Cpuid.xstateOffset(i);
+            OFFSETS[i] = o > 0 ? o : dflt;
+        }
+        return OFFSETS[i];
     }
 
     /** The three GDT TLS slots of a 64-bit task, empty as the kernel shows them. */

@@ -85,6 +85,21 @@ public final class Pipes {
         }
     }
 
+    /** fcntl(fd, cmd, 0) for the callers' own commands (F_GET_SEALS, F_GETOWN_EX...). */
+    public static int fcntlRaw(int fd, int cmd) throws Errno {
+        return fcntl(fd, cmd, 0, "fcntl(" + cmd + ")");
+    }
+
+    /** lseek(fd, off, whence); -1 for ENXIO (no more data). */
+    public static long lseek(int fd, long off, int whence) throws Errno {
+        try {
+            return LibC.sys("lseek", 8, fd, off, whence, 0, 0, 0);
+        } catch (Errno e) {
+            if (e.errno() == 6) return -1; // ENXIO
+            throw e;
+        }
+    }
+
     /** open(path, flags), e.g. /proc/PID/fd/N to get another end of a pipe. */
     public static Fd open(String path, int flags) throws Errno {
         try {
