@@ -1,7 +1,11 @@
 package org.jcriu.images;
 
+import com.google.protobuf.Message;
+import com.google.protobuf.MessageLite;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * An image directory ({@code criu dump -D DIR}): opens and creates images
@@ -69,5 +73,52 @@ public final class ImageDir {
     /** Creates stats-NAME (e.g. "dump", "restore"). */
     public ImageWriter createStats(String name) throws ImageException {
         return ImageWriter.create(dir.resolve(ImageType.STATS.fileName(name)), ImageType.STATS);
+    }
+
+    /**
+     * Reads an image that holds exactly one entry (core, mm, ids, fs,
+     * inventory, ...).
+     *
+     * @throws ImageException if the image is missing, bad, empty or holds more than one entry
+     */
+    public Message readSingle(ImageType type, long id) throws ImageException {
+        try (ImageReader r = open(type, id)) {
+            Message m = r.next();
+            if (m == null) {
+                throw new ImageException(r.name(), r.position(), "no entry, one expected");
+            }
+            if (r.hasNext()) {
+                throw new ImageException(r.name(), r.position(), "more than the one entry expected");
+            }
+            return m;
+        }
+    }
+
+    /**
+     * Reads every entry of an image whose entries carry no payload (payloads,
+     * if any, are skipped).
+     */
+    public List<Message> readAll(ImageType type, long id) throws ImageException {
+        List<Message> l = new ArrayList<>();
+        try (ImageReader r = open(type, id)) {
+            for (Message m; (m = r.next()) != null; ) {
+                l.add(m);
+            }
+        }
+        return l;
+    }
+
+    /** Creates an image holding the given entries (no payloads). */
+    public void writeAll(ImageType type, long id, List<? extends MessageLite> entries) throws ImageException {
+        try (ImageWriter w = create(type, id)) {
+            for (MessageLite m : entries) {
+                w.write(m);
+            }
+        }
+    }
+
+    /** Creates an image holding one entry. */
+    public void writeSingle(ImageType type, long id, MessageLite entry) throws ImageException {
+        writeAll(type, id, List.of(entry));
     }
 }

@@ -214,4 +214,25 @@ class ImageIoTest {
             assertEquals(c, r.next());
         }
     }
+
+    @Test
+    void imageDirSingleAndAll() throws IOException {
+        ImageDir dir = new ImageDir(tmp);
+        org.jcriu.images.proto.FsEntry fs = org.jcriu.images.proto.FsEntry.newBuilder().setCwdId(1).setRootId(2).setUmask(022).build();
+        dir.writeSingle(ImageType.FS, 5, fs);
+        assertEquals(fs, dir.readSingle(ImageType.FS, 5));
+        assertTrue(dir.exists(ImageType.FS, 5));
+        dir.writeAll(ImageType.FS, 6, java.util.List.of(fs, fs));
+        assertEquals(2, dir.readAll(ImageType.FS, 6).size());
+        ImageException e = assertThrows(ImageException.class, () -> dir.readSingle(ImageType.FS, 6));
+        assertTrue(e.problem().contains("more than the one"), e.problem());
+        dir.writeAll(ImageType.FS, 7, java.util.List.of());
+        e = assertThrows(ImageException.class, () -> dir.readSingle(ImageType.FS, 7));
+        assertTrue(e.problem().contains("no entry"), e.problem());
+        ImageDir vec = new ImageDir(Vectors.dump());
+        org.jcriu.images.proto.FsEntry vfs = (org.jcriu.images.proto.FsEntry) vec.readSingle(ImageType.FS, 30978);
+        assertEquals(19, vfs.getCwdId());
+        assertEquals(20, vfs.getRootId());
+        assertEquals(4, ((PstreeEntry) vec.readAll(ImageType.PSTREE, 0).get(0)).getThreadsCount());
+    }
 }

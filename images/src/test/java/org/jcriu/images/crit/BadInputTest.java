@@ -155,6 +155,43 @@ class BadInputTest {
         assertOneCleanLine(CritRunner.run("encode", "-i", r.toString(), "-o", tmp.resolve("o.img").toString()), "unknown magic name NOPE");
     }
 
+    @Test
+    void randomJsonMutationsOnlyRaiseImageException() throws IOException {
+        List<String> texts = new ArrayList<>();
+        for (Path p : Vectors.images()) {
+            String base = Vectors.base(p);
+            for (String suffix : new String[] {".json", ".plain.json"}) {
+                Path j = Vectors.expected().resolve(base + suffix);
+                if (Files.exists(j) && Files.size(j) < 20_000) {
+                    texts.add(Files.readString(j));
+                }
+            }
+        }
+        Random rnd = new Random(0x150_2019L);
+        String alphabet = "{}[]\",:0123456789-xabcdefABCDEF truenullfalse|\\u";
+        int rejected = 0;
+        for (int it = 0; it < 3000; it++) {
+            StringBuilder sb = new StringBuilder(texts.get(rnd.nextInt(texts.size())));
+            for (int n = 1 + rnd.nextInt(4); n > 0 && sb.length() > 0; n--) {
+                int i = rnd.nextInt(sb.length());
+                switch (rnd.nextInt(3)) {
+                    case 0: sb.setCharAt(i, alphabet.charAt(rnd.nextInt(alphabet.length()))); break;
+                    case 1: sb.deleteCharAt(i); break;
+                    default: sb.insert(i, alphabet.charAt(rnd.nextInt(alphabet.length())));
+                }
+            }
+            try {
+                Object json = Json.parse(sb.toString());
+                ImageJson.encode(json, java.nio.channels.Channels.newChannel(java.io.OutputStream.nullOutputStream()), "json-" + it);
+            } catch (Json.ParseException | ImageException e) {
+                rejected++;
+            } catch (Throwable t) {
+                fail("iteration " + it + " escaped with " + t + " on " + sb, t);
+            }
+        }
+        assertTrue(rejected > 300, "only " + rejected + " rejected");
+    }
+
     private static List<Integer> frameOffsets(byte[] b) {
         List<Integer> l = new ArrayList<>();
         ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
