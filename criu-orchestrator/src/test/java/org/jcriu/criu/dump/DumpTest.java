@@ -105,16 +105,6 @@ class DumpTest {
     }
 
     @Test
-    void tcpEstablishedIsRejected() throws Exception {
-        try (Victim v = Victim.start("counter")) {
-            DumpOptions o = new DumpOptions(v.pid, dir, false, false, false, false, true, null, false);
-            DumpException e = assertThrows(DumpException.class, () -> Dumper.dump(o));
-            assertTrue(e.getMessage().contains("--tcp-established"));
-            assertTrue(v.alive());
-        }
-    }
-
-    @Test
     void missingTask() {
         DumpException e = assertThrows(DumpException.class, () -> Dumper.dump(DumpOptions.of(999_999_9, dir)));
         assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
