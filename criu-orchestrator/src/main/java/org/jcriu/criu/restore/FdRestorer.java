@@ -78,6 +78,7 @@ final class FdRestorer {
             int[] w = shared.where.get("file:" + id);
             if (w == null && type == RestorePlan.FD_PIPE) w = shared.where.get(pipeKey(f.msg(18)));
             if (w == null && type == 5) w = shared.where.get("unix:" + f.msg(16).u64(2));
+            if (w == null && type == 4) w = org.jcriu.criu.net.InetSockets.handOver(plan.images.dir, id); // inet: from our copy
             if (w != null) fromOther.put(id, w);
         }
 
@@ -206,9 +207,21 @@ final class FdRestorer {
                 case RestorePlan.FD_TIMERFD -> {
                     ProtoMsg e = f.msg(12);
                     src = b.op("timerfd_create", Restorer.NR_timerfd_create, e.u64(4), e.u64(2) & Restorer.O_NONBLOCK);
-                    if (e.u64(7) != 0 || e.u64(8) != 0) {
-                        long its = b.longs(e.u64(9), e.u64(10), e.u64(7), e.u64(8));
-                        int op = b.op("timerfd_settime", Restorer.NR_timerfd_settime, 0, e.u64(6), its, 0);
+                    long vsec = e.u64(7), vnsec = e.u64(8);
+                    if (vsec == 0 && vnsec == 0 && (e.u64(9) != 0 || e.u64(10) != 0)) {
+                        // a periodic timer caught between expiry and re-arm: next tick one interval away
+                        vsec = e.u64(9);
+                        vnsec = e.u64(10);
+                    }
+                    if (e.u64(5) != 0) {
+                        // expirations not read yet: TFD_IOC_SET_TICKS
+                        int op = b.op("ioctl(TFD_IOC_SET_TICKS, " + e.u64(5) + ")", 16, 0, 0x40085400L, b.longs(e.u64(5)));
+                        b.useResult(op, 1, src);
+                    }
+                    if (vsec != 0 || vnsec != 0) {
+                        long its = b.longs(e.u64(9), e.u64(10), vsec, vnsec);
+                        // the saved value is the time left, relative: TFD_TIMER_ABSTIME (and CANCEL_ON_SET, which needs it) off
+                        int op = b.op("timerfd_settime", Restorer.NR_timerfd_settime, 0, e.u64(6) & ~3L, its, 0);
                         b.useResult(op, 1, src);
                     }
                 }

@@ -209,7 +209,7 @@ final class RestorePlan {
                 if (file == null) throw new RestoreException("image " + fdinfo + ": fd " + f.u64(4) + " refers to file id " + id + " missing from files.img");
                 int type = f.i32(3, 0);
                 if (type == FD_REG) regPath(id, "fd " + f.u64(4) + " of task " + t.pid);
-                if (!java.util.Set.of(FD_REG, FD_PIPE, 5, FD_EVENTFD, FD_EVENTPOLL, FD_SIGNALFD, FD_TIMERFD).contains(type)) {
+                if (!java.util.Set.of(FD_REG, FD_PIPE, 4, 5, FD_EVENTFD, FD_EVENTPOLL, FD_SIGNALFD, FD_TIMERFD).contains(type)) {
                     throw new RestoreException("fd " + f.u64(4) + " of task " + t.pid + " (" + fdinfo + ") is of kind "
                             + type + ", not supported yet");
                 }

@@ -134,8 +134,10 @@ public final class Restorer {
                 removeGhosts();
             }
             finish();
+            org.jcriu.criu.net.InetSockets.restored(opts.imagesDir());
             tEnd = System.nanoTime();
         } catch (RestoreException | RuntimeException | Error e) {
+            org.jcriu.criu.net.InetSockets.restoreFailed(opts.imagesDir());
             killAll();
             throw e;
         }
@@ -630,11 +632,21 @@ public final class Restorer {
                     b.run();
                     roundTrips++;
                 }
+                // exit_code is the wait status: exited with (code >> 8), or killed by (code & 0x7f)
                 long[] r = rt.base.clone();
                 r[RIP] = tramp;
-                r[RAX] = NR_exit_group;
-                r[RDI] = t.exitCode;
                 r[ORIG_RAX] = -1;
+                if ((t.exitCode & 0x7f) == 0) {
+                    r[RAX] = NR_exit_group;
+                    r[RDI] = (t.exitCode >> 8) & 0xff;
+                } else {
+                    r[RAX] = 62; // kill(pid, sig): dies of it once detached, signals unblocked
+                    r[RDI] = t.pid;
+                    r[RSI] = t.exitCode & 0x7f;
+                    Memory m = new Memory(8);
+                    m.setLong(0, 0);
+                    rt.pt("PTRACE_SETSIGMASK", (int) PTRACE_SETSIGMASK, 8, com.sun.jna.Pointer.nativeValue(m));
+                }
                 rt.setRegs(r);
             }
             for (TaskPlan t : plan.tasks) {
