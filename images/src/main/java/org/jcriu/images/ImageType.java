@@ -17,32 +17,49 @@ import org.jcriu.images.proto.*;
  * name CRIU's crit prints.
  */
 public enum ImageType {
+    /** inventory.img: {@link InventoryEntry} entries. */
     INVENTORY(0x58313116, Head.NONE, "inventory.img", InventoryEntry.getDefaultInstance()),
+    /** pstree.img: {@link PstreeEntry} entries. */
     PSTREE(0x50273030, "pstree.img", PstreeEntry.getDefaultInstance()),
+    /** fdinfo-%d.img: {@link FdinfoEntry} entries. */
     FDINFO(0x56213732, "fdinfo-%d.img", FdinfoEntry.getDefaultInstance()),
     /** Per-task pagemap: a {@link PagemapHead} entry, then {@link PagemapEntry}s. */
     PAGEMAP(0x56084025, "pagemap-%d.img", PagemapEntry.getDefaultInstance()),
     /** Pagemap of a shared memory segment, by shmid; the same layout as PAGEMAP. */
     SHMEM_PAGEMAP(0x56084025, Head.COMMON, "pagemap-shmem-%d.img", PagemapEntry.getDefaultInstance(), Payload.NONE, "PAGEMAP"),
+    /** core-%d.img: {@link CoreEntry} entries. */
     CORE(0x55053847, "core-%d.img", CoreEntry.getDefaultInstance()),
+    /** ids-%d.img: {@link TaskKobjIdsEntry} entries. */
     IDS(0x54432030, "ids-%d.img", TaskKobjIdsEntry.getDefaultInstance()),
+    /** vmas-%d.img: {@link VmaEntry} entries. */
     VMAS(0x54123737, "vmas-%d.img", VmaEntry.getDefaultInstance()),
+    /** pipes.img: {@link PipeEntry} entries. */
     PIPES(0x56513555, "pipes.img", PipeEntry.getDefaultInstance()),
     /** Pipe buffers: each entry is followed by {@code bytes} raw bytes. */
     PIPES_DATA(0x56453709, Head.COMMON, "pipes-data.img", PipeDataEntry.getDefaultInstance(), Payload.PIPE_DATA, null),
+    /** fifo.img: {@link FifoEntry} entries. */
     FIFO(0x58364939, "fifo.img", FifoEntry.getDefaultInstance()),
     /** FIFO buffers: each entry is followed by {@code bytes} raw bytes. */
     FIFO_DATA(0x59333054, Head.COMMON, "fifo-data.img", PipeDataEntry.getDefaultInstance(), Payload.PIPE_DATA, null),
+    /** sigacts-%d.img: {@link SaEntry} entries. */
     SIGACT(0x55344201, "sigacts-%d.img", SaEntry.getDefaultInstance()),
+    /** unixsk.img: {@link UnixSkEntry} entries. */
     UNIXSK(0x54373943, "unixsk.img", UnixSkEntry.getDefaultInstance()),
+    /** inetsk.img: {@link InetSkEntry} entries. */
     INETSK(0x56443851, "inetsk.img", InetSkEntry.getDefaultInstance()),
+    /** packetsk.img: {@link PacketSockEntry} entries. */
     PACKETSK(0x60454618, "packetsk.img", PacketSockEntry.getDefaultInstance()),
+    /** itimers-%d.img: {@link ItimerEntry} entries. */
     ITIMERS(0x57464056, "itimers-%d.img", ItimerEntry.getDefaultInstance()),
+    /** posix-timers-%d.img: {@link PosixTimerEntry} entries. */
     POSIX_TIMERS(0x52603957, "posix-timers-%d.img", PosixTimerEntry.getDefaultInstance()),
     /** Socket receive queues: each entry is followed by {@code length} raw bytes. */
     SK_QUEUES(0x56264026, Head.COMMON, "sk-queues.img", SkPacketEntry.getDefaultInstance(), Payload.SK_QUEUE, null),
+    /** utsns-%d.img: {@link UtsnsEntry} entries. */
     UTSNS(0x54473203, "utsns-%d.img", UtsnsEntry.getDefaultInstance()),
+    /** creds-%d.img: {@link CredsEntry} entries. */
     CREDS(0x54023547, "creds-%d.img", CredsEntry.getDefaultInstance()),
+    /** ipcns-var-%d.img: {@link IpcVarEntry} entries. */
     IPC_VAR(0x53115007, "ipcns-var-%d.img", IpcVarEntry.getDefaultInstance()),
     /** SysV shm: each entry is followed by {@code size} bytes, padded to 4. */
     IPCNS_SHM(0x46283044, Head.COMMON, "ipcns-shm-%d.img", IpcShmEntry.getDefaultInstance(), Payload.IPC_SHM, null),
@@ -50,10 +67,15 @@ public enum ImageType {
     IPCNS_MSG(0x55453737, Head.COMMON, "ipcns-msg-%d.img", IpcMsgEntry.getDefaultInstance(), Payload.IPC_MSG, null),
     /** SysV semaphores: each entry is followed by {@code nsems} u16 values, padded to 8. */
     IPCNS_SEM(0x59573019, Head.COMMON, "ipcns-sem-%d.img", IpcSemEntry.getDefaultInstance(), Payload.IPC_SEM, null),
+    /** reg-files.img: {@link RegFileEntry} entries. */
     REG_FILES(0x50363636, "reg-files.img", RegFileEntry.getDefaultInstance()),
+    /** ext-files.img: {@link ExtFileEntry} entries. */
     EXT_FILES(0x59255641, "ext-files.img", ExtFileEntry.getDefaultInstance()),
+    /** fs-%d.img: {@link FsEntry} entries. */
     FS(0x51403912, "fs-%d.img", FsEntry.getDefaultInstance()),
+    /** mm-%d.img: {@link MmEntry} entries. */
     MM(0x57492820, "mm-%d.img", MmEntry.getDefaultInstance()),
+    /** remap-fpath.img: {@link RemapFilePathEntry} entries. */
     REMAP_FPATH(0x59133954, "remap-fpath.img", RemapFilePathEntry.getDefaultInstance()),
     /**
      * Content of an unlinked file: a {@link GhostFileEntry}, then either the
@@ -63,43 +85,74 @@ public enum ImageType {
     GHOST_FILE(0x52583605, Head.COMMON, "ghost-file-%x.img", GhostFileEntry.getDefaultInstance(), Payload.GHOST, null),
     /** TCP queues: each entry is followed by {@code inq_len} then {@code outq_len} bytes. */
     TCP_STREAM(0x51465506, Head.COMMON, "tcp-stream-%x.img", TcpStreamEntry.getDefaultInstance(), Payload.TCP_STREAM, null),
+    /** eventfd.img: {@link EventfdFileEntry} entries. */
     EVENTFD_FILE(0x44523722, "eventfd.img", EventfdFileEntry.getDefaultInstance()),
+    /** eventpoll.img: {@link EventpollFileEntry} entries. */
     EVENTPOLL_FILE(0x45023858, "eventpoll.img", EventpollFileEntry.getDefaultInstance()),
+    /** eventpoll-tfd.img: {@link EventpollTfdEntry} entries. */
     EVENTPOLL_TFD(0x44433746, "eventpoll-tfd.img", EventpollTfdEntry.getDefaultInstance()),
+    /** signalfd.img: {@link SignalfdEntry} entries. */
     SIGNALFD(0x57323820, "signalfd.img", SignalfdEntry.getDefaultInstance()),
+    /** inotify.img: {@link InotifyFileEntry} entries. */
     INOTIFY_FILE(0x48424431, "inotify.img", InotifyFileEntry.getDefaultInstance()),
+    /** inotify-wd.img: {@link InotifyWdEntry} entries. */
     INOTIFY_WD(0x54562009, "inotify-wd.img", InotifyWdEntry.getDefaultInstance()),
+    /** mountpoints-%d.img: {@link MntEntry} entries. */
     MNTS(0x55563928, "mountpoints-%d.img", MntEntry.getDefaultInstance()),
+    /** netdev-%d.img: {@link NetDeviceEntry} entries. */
     NETDEV(0x57373951, "netdev-%d.img", NetDeviceEntry.getDefaultInstance()),
+    /** netns-%d.img: {@link NetnsEntry} entries. */
     NETNS(0x55933752, "netns-%d.img", NetnsEntry.getDefaultInstance()),
+    /** tty.img: {@link TtyFileEntry} entries. */
     TTY_FILES(0x59433025, "tty.img", TtyFileEntry.getDefaultInstance()),
+    /** tty-info.img: {@link TtyInfoEntry} entries. */
     TTY_INFO(0x59453036, "tty-info.img", TtyInfoEntry.getDefaultInstance()),
+    /** tty-data.img: {@link TtyDataEntry} entries. */
     TTY_DATA(0x59413026, "tty-data.img", TtyDataEntry.getDefaultInstance()),
+    /** filelocks.img: {@link FileLockEntry} entries. */
     FILE_LOCKS(0x54323616, "filelocks.img", FileLockEntry.getDefaultInstance()),
+    /** rlimit-%d.img: {@link RlimitEntry} entries. */
     RLIMIT(0x57113925, "rlimit-%d.img", RlimitEntry.getDefaultInstance()),
+    /** fanotify.img: {@link FanotifyFileEntry} entries. */
     FANOTIFY_FILE(0x55096122, "fanotify.img", FanotifyFileEntry.getDefaultInstance()),
+    /** fanotify-mark.img: {@link FanotifyMarkEntry} entries. */
     FANOTIFY_MARK(0x56506035, "fanotify-mark.img", FanotifyMarkEntry.getDefaultInstance()),
-    /** Per-thread pending signals (signal-p-TID.img). */
-    SIGNAL(0x59255647, "signal-p-%d.img", SiginfoEntry.getDefaultInstance()),
-    /** Per-process shared pending signals (signal-s-PID.img). */
-    SHARED_SIGNAL(0x59255647, Head.COMMON, "signal-s-%d.img", SiginfoEntry.getDefaultInstance(), Payload.NONE, "SIGNAL"),
+    /** Shared pending signals of a process (signal-s-PID.img): {@link SiginfoEntry} entries. */
+    SIGNAL(0x59255647, "signal-s-%d.img", SiginfoEntry.getDefaultInstance()),
+    /** Pending signals of one thread (signal-p-TID.img); the same magic as SIGNAL. */
+    PSIGNAL(0x59255647, Head.COMMON, "signal-p-%d.img", SiginfoEntry.getDefaultInstance(), Payload.NONE, "SIGNAL"),
     NETLINK_SK(0x58005614, "netlinksk.img", NetlinkSkEntry.getDefaultInstance()),
+    /** ns-files.img: {@link NsFileEntry} entries. */
     NS_FILES(0x61394011, "ns-files.img", NsFileEntry.getDefaultInstance()),
+    /** tunfile.img: {@link TunfileEntry} entries. */
     TUNFILE(0x57143751, "tunfile.img", TunfileEntry.getDefaultInstance()),
+    /** cgroup.img: {@link CgroupEntry} entries. */
     CGROUP(0x59383330, "cgroup.img", CgroupEntry.getDefaultInstance()),
+    /** timerfd.img: {@link TimerfdEntry} entries. */
     TIMERFD(0x50493712, "timerfd.img", TimerfdEntry.getDefaultInstance()),
+    /** cpuinfo.img: {@link CpuinfoEntry} entries. */
     CPUINFO(0x61404013, "cpuinfo.img", CpuinfoEntry.getDefaultInstance()),
+    /** userns-%d.img: {@link UsernsEntry} entries. */
     USERNS(0x55474906, "userns-%d.img", UsernsEntry.getDefaultInstance()),
+    /** seccomp.img: {@link SeccompEntry} entries. */
     SECCOMP(0x64413049, "seccomp.img", SeccompEntry.getDefaultInstance()),
-    BINFMT_MISC(0x67343323, "binfmt-misc-%d.img", BinfmtMiscEntry.getDefaultInstance()),
+    /** binfmt-misc.img: {@link BinfmtMiscEntry} entries. */
+    BINFMT_MISC(0x67343323, "binfmt-misc.img", BinfmtMiscEntry.getDefaultInstance()),
+    /** autofs-%d.img: {@link AutofsEntry} entries. */
     AUTOFS(0x49353943, "autofs-%d.img", AutofsEntry.getDefaultInstance()),
+    /** files.img: {@link FileEntry} entries. */
     FILES(0x56303138, "files.img", FileEntry.getDefaultInstance()),
+    /** memfd.img: {@link MemfdInodeEntry} entries. */
     MEMFD_INODE(0x48453499, "memfd.img", MemfdInodeEntry.getDefaultInstance()),
+    /** timens-%d.img: {@link TimensEntry} entries. */
     TIMENS(0x43114433, "timens-%d.img", TimensEntry.getDefaultInstance()),
+    /** pidns-%d.img: {@link PidnsEntry} entries. */
     PIDNS(0x61157326, "pidns-%d.img", PidnsEntry.getDefaultInstance()),
+    /** bpfmap-file.img: {@link BpfmapFileEntry} entries. */
     BPFMAP_FILE(0x57506142, "bpfmap-file.img", BpfmapFileEntry.getDefaultInstance()),
     /** BPF map contents: each entry is followed by {@code keys_bytes + values_bytes} bytes. */
     BPFMAP_DATA(0x64324033, Head.COMMON, "bpfmap-data.img", BpfmapDataEntry.getDefaultInstance(), Payload.BPFMAP_DATA, null),
+    /** apparmor.img: {@link ApparmorEntry} entries. */
     APPARMOR(0x59423047, "apparmor.img", ApparmorEntry.getDefaultInstance()),
     /** Dump and restore statistics (stats-dump, stats-restore); service head. */
     STATS(0x57093306, Head.SERVICE, "stats-%s", StatsEntry.getDefaultInstance(), Payload.NONE, null),
@@ -107,14 +160,23 @@ public enum ImageType {
     IRMAP_CACHE(0x57004059, Head.SERVICE, "irmap-cache", IrmapCacheEntry.getDefaultInstance(), Payload.NONE, null),
     /** Raw page data described by a pagemap: no magic, no entries. */
     PAGES(ImageMagic.RAW, Head.RAW, "pages-%d.img", null, Payload.NONE, null),
+    /** ifaddr-%d.img: raw data, no magic. */
     IFADDR(ImageMagic.RAW, Head.RAW, "ifaddr-%d.img", null, Payload.NONE, null),
+    /** route-%d.img: raw data, no magic. */
     ROUTE(ImageMagic.RAW, Head.RAW, "route-%d.img", null, Payload.NONE, null),
+    /** route6-%d.img: raw data, no magic. */
     ROUTE6(ImageMagic.RAW, Head.RAW, "route6-%d.img", null, Payload.NONE, null),
+    /** rule-%d.img: raw data, no magic. */
     RULE(ImageMagic.RAW, Head.RAW, "rule-%d.img", null, Payload.NONE, null),
+    /** iptables-%d.img: raw data, no magic. */
     IPTABLES(ImageMagic.RAW, Head.RAW, "iptables-%d.img", null, Payload.NONE, null),
+    /** ip6tables-%d.img: raw data, no magic. */
     IP6TABLES(ImageMagic.RAW, Head.RAW, "ip6tables-%d.img", null, Payload.NONE, null),
+    /** nftables-%d.img: raw data, no magic. */
     NFTABLES(ImageMagic.RAW, Head.RAW, "nftables-%d.img", null, Payload.NONE, null),
+    /** tmpfs-%d.tar.gz: raw data, no magic. */
     TMPFS_IMG(ImageMagic.RAW, Head.RAW, "tmpfs-%d.tar.gz", null, Payload.NONE, null),
+    /** tmpfs-dev-%d.tar.gz: raw data, no magic. */
     TMPFS_DEV(ImageMagic.RAW, Head.RAW, "tmpfs-dev-%d.tar.gz", null, Payload.NONE, null);
 
     /** What precedes the image's own magic. */
