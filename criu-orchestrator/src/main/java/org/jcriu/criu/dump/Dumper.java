@@ -217,6 +217,10 @@ public final class Dumper {
         try (ImageOut o = ImageOut.create(dir, "ids-" + pid + ".img", Magic.IDS)) {
             o.entry(ids);
         }
+        if (status.seccompMode() != 0) {
+            throw new DumpException("task " + pid + ": uses seccomp (mode " + status.seccompMode()
+                    + "), which jcriu cannot save yet");
+        }
         // the address space as it is before compel adds its scratch area
         List<Vma> vmas = ProcMaps.readSmaps(pid);
         // registers and per-thread state
@@ -345,7 +349,7 @@ public final class Dumper {
         ThreadCoreEntry.Builder tc = ThreadCoreEntry.newBuilder().setFutexRla(rl[0]).setFutexRlaLen((int) rl[1])
                 .setSchedNice(tst.nice).setSchedPolicy(tst.policy)
                 .setSas(info.sas.get(tid))
-                .setSignalsP(SignalQueueEntry.newBuilder()).setCreds(creds)
+                .setSignalsP(pendingSignals(tid, false)).setCreds(creds)
                 .setComm(ProcMisc.comm(pid, tid)).setCgSet(1);
         if (tst.policy != 0) tc.setSchedPrio(tst.rtPriority);
         if (!leader) tc.setBlkSigset(r.sigmask);
@@ -356,7 +360,7 @@ public final class Dumper {
                     .setTaskState(t.stopped ? TASK_STOPPED : TASK_ALIVE).setExitCode(0)
                     .setPersonality(ProcMisc.personality(pid)).setFlags((int) t.stat.flags).setBlkSigset(r.sigmask)
                     .setComm(t.stat.comm).setTimers(info.timers).setRlimits(rlimits(pid))
-                    .setSignalsS(SignalQueueEntry.newBuilder()).setLoginuid((int) ProcMisc.loginuid(pid))
+                    .setSignalsS(pendingSignals(tid, true)).setLoginuid((int) ProcMisc.loginuid(pid))
                     .setOomScoreAdj(ProcMisc.oomScoreAdj(pid)).addAllSigactions(info.sigactions)
                     .setChildSubreaper(false);
             core.setTc(task);
@@ -375,6 +379,31 @@ public final class Dumper {
         } catch (Errno e) {
             return new long[] {0, 0};
         }
+    }
+
+    /** Signals queued to the thread (or, shared, to the process), as siginfo_t bytes: PTRACE_PEEKSIGINFO. */
+    private SignalQueueEntry pendingSignals(int tid, boolean shared) throws IOException {
+        SignalQueueEntry.Builder q = SignalQueueEntry.newBuilder();
+        List<byte[]> infos = freezer.onTracer(() -> {
+            List<byte[]> out = new ArrayList<>();
+            com.sun.jna.Memory arg = new com.sun.jna.Memory(16), buf = new com.sun.jna.Memory(128L * 32);
+            for (long off = 0; ; ) {
+                arg.setLong(0, off);
+                arg.setInt(8, shared ? 1 : 0);
+                arg.setInt(12, 32);
+                long n = Trace.ptrace("ptrace(PTRACE_PEEKSIGINFO)", Trace.PTRACE_PEEKSIGINFO, tid,
+                        com.sun.jna.Pointer.nativeValue(arg), com.sun.jna.Pointer.nativeValue(buf));
+                if (n <= 0) break;
+                for (int i = 0; i < n; i++) out.add(buf.getByteArray(128L * i, 128));
+                off += n;
+            }
+            return out;
+        });
+        for (byte[] b : infos) {
+            q.addSignals(org.jcriu.images.proto.SiginfoEntry.newBuilder()
+                    .setSiginfo(com.google.protobuf.ByteString.copyFrom(b)));
+        }
+        return q.build();
     }
 
     /** What the task told through compel. */

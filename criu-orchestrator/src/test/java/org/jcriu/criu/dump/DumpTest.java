@@ -105,6 +105,29 @@ class DumpTest {
     }
 
     @Test
+    void pendingSignalsPerThreadAndShared() throws Exception {
+        try (Victim v = Victim.start("pending")) {
+            Dumper.dump(DumpOptions.of(v.pid, dir));
+            CoreEntry core = CoreEntry.parseFrom(Images.entries(dir.resolve("core-" + v.pid + ".img")).get(0));
+            assertEquals(1, core.getThreadCore().getSignalsP().getSignalsCount());
+            assertEquals(12, core.getThreadCore().getSignalsP().getSignals(0).getSiginfo().byteAt(0), "SIGUSR2");
+            assertEquals(1, core.getTc().getSignalsS().getSignalsCount());
+            assertEquals(10, core.getTc().getSignalsS().getSignals(0).getSiginfo().byteAt(0), "SIGUSR1");
+            assertEquals(128, core.getTc().getSignalsS().getSignals(0).getSiginfo().size());
+        }
+    }
+
+    @Test
+    void seccompFailsCleanly() throws Exception {
+        try (Victim v = Victim.start("seccomp_strictless")) {
+            DumpException e = assertThrows(DumpException.class, () -> Dumper.dump(DumpOptions.of(v.pid, dir)));
+            assertTrue(e.getMessage().contains("seccomp"), e.getMessage());
+            assertTrue(v.alive());
+            assertFalse(v.traced());
+        }
+    }
+
+    @Test
     void missingTask() {
         DumpException e = assertThrows(DumpException.class, () -> Dumper.dump(DumpOptions.of(999_999_9, dir)));
         assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
