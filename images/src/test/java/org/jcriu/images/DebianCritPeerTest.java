@@ -36,6 +36,31 @@ class DebianCritPeerTest {
                 "Debian's crit is missing: install package criu (scripts/install-deps.sh does)");
     }
 
+    @org.junit.jupiter.api.Test
+    void magicTableAgreesWithDebianCrit() throws IOException {
+        Path magicPy = Path.of("/usr/lib/python3/dist-packages/pycriu/images/magic.py");
+        assertTrue(Files.exists(magicPy), "pycriu's magic table is missing: " + magicPy);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("by_name\\['([A-Z0-9_]+)'\\] = (\\d+)")
+                .matcher(Files.readString(magicPy));
+        int checked = 0;
+        while (m.find()) {
+            String name = m.group(1);
+            int value = (int) Long.parseLong(m.group(2));
+            if (name.equals("IMG_COMMON")) {
+                assertEquals(ImageMagic.IMG_COMMON, value);
+            } else if (name.equals("IMG_SERVICE")) {
+                assertEquals(ImageMagic.IMG_SERVICE, value);
+            } else if (!name.equals("CRTOOLS_IMAGES_V1_1") && !name.equals("KDAT")) {
+                ImageType t = ImageType.byCritName(name);
+                assertTrue(t != null, "no ImageType for " + name);
+                assertEquals(value, t.magic(), name);
+                assertEquals(t, ImageType.byMagic(value), name);
+                checked++;
+            }
+        }
+        assertTrue(checked > 60, "checked only " + checked);
+    }
+
     private static FownEntry fown() {
         return FownEntry.newBuilder().setUid(0).setEuid(0).setSignum(0).setPidType(0).setPid(0).build();
     }
