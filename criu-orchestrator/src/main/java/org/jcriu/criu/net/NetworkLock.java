@@ -1,0 +1,169 @@
+package org.jcriu.criu.net;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Per-connection network lock for --tcp-established: while a connection is
+ * paused, saved, or not yet restored, every packet of its 4-tuple (both
+ * directions) is dropped, so the peer sees losses and retransmits instead of
+ * meeting a reset. Packets marked 0xC114 pass (soccr marks the FIN it
+ * replays for half-closed connections).
+ *
+ * <p>{@link Method#IPTABLES} (CRIU's default): a chain {@code JCRIU-<name>} of
+ * DROP rules in the filter table, jumped to from the head of INPUT and
+ * OUTPUT, loaded with one iptables-restore (ip6tables-restore for IPv6)
+ * --noflush call. {@link Method#NFTABLES}: a table {@code inet jcriu-<name>}
+ * with input and output base chains, loaded with one {@code nft -f -}.
+ * {@link Method#SKIP}: nothing (the caller locks the network itself).
+ * Unlocking removes the chain or table whole; it is idempotent.
+ */
+final class NetworkLock {
+    /** CRIU's --network-lock values. */
+    enum Method {
+        IPTABLES, NFTABLES, SKIP;
+
+        static Method parse(String s) {
+            return switch (s.toLowerCase(Locale.ROOT)) {
+                case "iptables" -> IPTABLES;
+                case "nftables" -> NFTABLES;
+                case "skip" -> SKIP;
+                default -> throw new IllegalArgumentException("--network-lock: unknown method '" + s
+                        + "' (iptables, nftables or skip)");
+            };
+        }
+    }
+
+    static final String MARK = "0xc114";
+
+    /** One connection: our end and the peer's. */
+    record Conn(SockAddr local, SockAddr remote) {
+        boolean v6() {
+            return local.wire().length == 16;
+        }
+    }
+
+    private NetworkLock() {}
+
+    static String chain(String name) {
+        return "JCRIU-" + name;
+    }
+
+    static String table(String name) {
+        return "jcriu-" + name;
+    }
+
+    /** Drops every packet of these connections until {@link #unlock}. */
+    static void lock(Method m, String name, List<Conn> conns) throws IOException {
+        if (m == Method.SKIP || conns.isEmpty()) return;
+        if (m == Method.NFTABLES) {
+            StringBuilder in = new StringBuilder(), out = new StringBuilder();
+            for (Conn c : conns) {
+                String ip = c.v6() ? "ip6" : "ip";
+                String l = SockAddr.text(c.local.wire()), r = SockAddr.text(c.remote.wire());
+                in.append("    meta mark != ").append(MARK).append(' ').append(ip).append(" saddr ").append(r)
+                        .append(" tcp sport ").append(c.remote.port()).append(' ').append(ip).append(" daddr ").append(l)
+                        .append(" tcp dport ").append(c.local.port()).append(" drop\n");
+                out.append("    meta mark != ").append(MARK).append(' ').append(ip).append(" saddr ").append(l)
+                        .append(" tcp sport ").append(c.local.port()).append(' ').append(ip).append(" daddr ").append(r)
+                        .append(" tcp dport ").append(c.remote.port()).append(" drop\n");
+            }
+            String t = table(name);
+            run(List.of("nft", "-f", "-"), "add table inet " + t + "\ndelete table inet " + t + "\n"
+                    + "table inet " + t + " {\n  chain input {\n    type filter hook input priority filter; policy accept;\n"
+                    + in + "  }\n  chain output {\n    type filter hook output priority filter; policy accept;\n" + out
+                    + "  }\n}\n");
+            return;
+        }
+        for (boolean v6 : new boolean[] {false, true}) {
+            StringBuilder s = new StringBuilder();
+            String ch = chain(name), mask = v6 ? "/128" : "/32";
+            for (Conn c : conns) {
+                if (c.v6() != v6) continue;
+                String l = SockAddr.text(c.local.wire()) + mask, r = SockAddr.text(c.remote.wire()) + mask;
+                s.append("-A ").append(ch).append(" -p tcp -s ").append(r).append(" --sport ").append(c.remote.port())
+                        .append(" -d ").append(l).append(" --dport ").append(c.local.port())
+                        .append(" -m mark ! --mark ").append(MARK).append(" -j DROP\n");
+                s.append("-A ").append(ch).append(" -p tcp -s ").append(l).append(" --sport ").append(c.local.port())
+                        .append(" -d ").append(r).append(" --dport ").append(c.remote.port())
+                        .append(" -m mark ! --mark ").append(MARK).append(" -j DROP\n");
+            }
+            if (s.length() == 0) continue;
+            String tool = v6 ? "ip6tables" : "iptables";
+            if (present(tool, ch)) {
+                run(List.of(tool + "-restore", "-w", "--noflush"), "*filter\n" + s + "COMMIT\n");
+            } else {
+                run(List.of(tool + "-restore", "-w", "--noflush"), "*filter\n:" + ch + " - [0:0]\n-I INPUT 1 -j " + ch
+                        + "\n-I OUTPUT 1 -j " + ch + "\n" + s + "COMMIT\n");
+            }
+        }
+    }
+
+    /** Removes the lock called name, if there is one. */
+    static void unlock(Method m, String name) throws IOException {
+        if (m == Method.SKIP) return;
+        if (m == Method.NFTABLES) {
+            String t = table(name);
+            run(List.of("nft", "-f", "-"), "add table inet " + t + "\ndelete table inet " + t + "\n");
+            return;
+        }
+        for (String tool : new String[] {"iptables", "ip6tables"}) {
+            String ch = chain(name);
+            if (!present(tool, ch)) continue;
+            run(List.of(tool + "-restore", "-w", "--noflush"), "*filter\n-D INPUT -j " + ch + "\n-D OUTPUT -j " + ch
+                    + "\n-F " + ch + "\n-X " + ch + "\nCOMMIT\n");
+        }
+    }
+
+    /** Whether the lock called name exists (any family). */
+    static boolean locked(Method m, String name) throws IOException {
+        return switch (m) {
+            case SKIP -> false;
+            case NFTABLES -> exec(List.of("nft", "list", "table", "inet", table(name)), "") == 0;
+            case IPTABLES -> present("iptables", chain(name)) || present("ip6tables", chain(name));
+        };
+    }
+
+    private static boolean present(String tool, String chain) throws IOException {
+        return exec(List.of(tool, "-w", "-S", chain), "") == 0;
+    }
+
+    private static void run(List<String> cmd, String input) throws IOException {
+        List<String> err = new ArrayList<>();
+        if (exec(cmd, input, err) != 0) {
+            throw new IOException("network lock: " + String.join(" ", cmd) + " failed: "
+                    + String.join(" ", err).trim());
+        }
+    }
+
+    private static int exec(List<String> cmd, String input) throws IOException {
+        return exec(cmd, input, new ArrayList<>());
+    }
+
+    private static int exec(List<String> cmd, String input, List<String> err) throws IOException {
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new IOException("network lock: cannot run " + cmd.get(0) + ": " + e.getMessage(), e);
+        }
+        try {
+            p.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException("network lock: " + cmd.get(0) + " did not finish in 30 s");
+            }
+            err.add(out.replace('\n', ' '));
+            return p.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("network lock: interrupted");
+        }
+    }
+}
