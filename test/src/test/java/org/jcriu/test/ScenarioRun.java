@@ -29,6 +29,8 @@ final class ScenarioRun implements AutoCloseable {
     final long pid;
     /** Every pid seen in the tree (root first); grows as we look again. */
     final Set<Long> pids = new LinkedHashSet<>();
+    /** The executable of each pid when first seen (user stories run python, java). */
+    private final java.util.Map<Long, String> exes = new java.util.HashMap<>();
 
     private ScenarioRun(String name, Path dir, long pid) {
         this.name = name;
@@ -91,7 +93,17 @@ final class ScenarioRun implements AutoCloseable {
     }
 
     void refreshTree() {
-        pids.addAll(Procs.tree(pid));
+        for (long p : Procs.tree(pid)) {
+            pids.add(p);
+            String e = exeOf(p);
+            if (e != null) exes.putIfAbsent(p, e);
+        }
+    }
+
+    private static String exeOf(long p) {
+        String e = Procs.exe(p);
+        if (e != null && e.endsWith(" (deleted)")) e = e.substring(0, e.length() - " (deleted)".length());
+        return e;
     }
 
     /** Sends SIGTERM to the root. */
@@ -136,12 +148,14 @@ final class ScenarioRun implements AutoCloseable {
         return out;
     }
 
-    /** /proc/PID/exe is the scenario binary (also if it was rebuilt meanwhile: " (deleted)"). */
+    /**
+     * /proc/PID/exe is the scenario binary, or the program this pid ran when we
+     * first saw it in the tree (pids get reused; a rebuilt binary shows " (deleted)").
+     */
     boolean isOurs(long p) {
-        String e = Procs.exe(p);
+        String e = exeOf(p);
         if (e == null) return false;
-        if (e.endsWith(" (deleted)")) e = e.substring(0, e.length() - " (deleted)".length());
-        return e.equals(exe.toString());
+        return e.equals(exe.toString()) || e.equals(exes.get(p));
     }
 
     private void refreshTreeQuietly() {
