@@ -86,6 +86,7 @@ public final class Dumper {
     private Dumper(DumpOptions opts) {
         this.opts = opts;
         this.dir = opts.imagesDir();
+        fds.fileLocks = opts.fileLocks();
     }
 
     /** Dumps the tree rooted at opts.pid(); returns the stats written to stats-dump. */
@@ -421,11 +422,12 @@ public final class Dumper {
         return TaskTimersEntry.newBuilder().setReal(zero).setVirt(zero).setProf(zero).build();
     }
 
-    private static TaskRlimitsEntry rlimits(int pid) throws Errno {
+    /** The 16 rlimits, from /proc/PID/limits (prlimit on another task needs CAP_SYS_RESOURCE). */
+    private static TaskRlimitsEntry rlimits(int pid) throws IOException {
         TaskRlimitsEntry.Builder b = TaskRlimitsEntry.newBuilder();
-        for (int r = 0; r < RLIM_NLIMITS; r++) {
-            long[] l = Trace.prlimit(pid, r);
-            b.addRlimits(RlimitEntry.newBuilder().setCur(l[0]).setMax(l[1]));
+        long[][] l = ProcMisc.limits(pid);
+        for (int r = 0; r < RLIM_NLIMITS && r < l.length; r++) {
+            b.addRlimits(RlimitEntry.newBuilder().setCur(l[r][0]).setMax(l[r][1]));
         }
         return b.build();
     }
@@ -483,6 +485,11 @@ public final class Dumper {
                     o.entry((PipeDataEntry) pd[0]);
                     o.raw(((ByteBuffer) pd[1]).rewind());
                 }
+            }
+        }
+        if (!extra.locks.isEmpty()) {
+            try (ImageOut o = ImageOut.create(dir, "filelocks.img", Magic.FILE_LOCKS)) {
+                for (org.jcriu.images.proto.FileLockEntry e : extra.locks) o.entry(e);
             }
         }
         if (!extra.skQueues.isEmpty()) {

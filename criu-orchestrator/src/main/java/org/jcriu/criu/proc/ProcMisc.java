@@ -51,6 +51,30 @@ public final class ProcMisc {
         return ProcFs.read(ProcFs.task(pid, tid).resolve("comm")).strip();
     }
 
+    /**
+     * /proc/PID/limits as {cur, max} per resource in RLIMIT order (RLIMIT_CPU first);
+     * "unlimited" is RLIM_INFINITY (all ones).
+     */
+    public static long[][] parseLimits(String text) {
+        List<long[]> out = new ArrayList<>();
+        for (String l : text.split("\n")) {
+            if (!l.startsWith("Max ")) continue;
+            // the name column is 26 characters wide, then soft, hard, units
+            String[] w = l.substring(Math.min(l.length(), 26)).trim().split("\\s+");
+            out.add(new long[] {limit(w[0]), limit(w[1])});
+        }
+        return out.toArray(new long[0][]);
+    }
+
+    private static long limit(String v) {
+        return v.equals("unlimited") ? -1L : Long.parseUnsignedLong(v);
+    }
+
+    /** Reads /proc/PID/limits. */
+    public static long[][] limits(int pid) throws IOException {
+        return parseLimits(ProcFs.read(pid, "limits"));
+    }
+
     /** /proc/PID/cgroup lines "id:controllers:path". */
     public record CgroupLine(int hierarchy, String controllers, String path) {}
 

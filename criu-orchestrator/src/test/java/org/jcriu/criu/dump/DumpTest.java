@@ -128,6 +128,22 @@ class DumpTest {
     }
 
     @Test
+    void fileLocksNeedTheOptionAndAreSaved() throws Exception {
+        try (Victim v = Victim.start("locks")) {
+            DumpException e = assertThrows(DumpException.class, () -> Dumper.dump(DumpOptions.of(v.pid, dir)));
+            assertTrue(e.getMessage().contains("--file-locks"), e.getMessage());
+            assertTrue(v.alive());
+            Dumper.dump(DumpOptions.of(v.pid, dir).fileLocks(true).leaveRunning(true));
+            List<byte[]> locks = Images.entries(dir.resolve("filelocks.img"));
+            assertEquals(3, locks.size());
+            java.util.Set<Integer> flags = new java.util.HashSet<>();
+            for (byte[] b : locks) flags.add(org.jcriu.images.proto.FileLockEntry.parseFrom(b).getFlag());
+            assertEquals(java.util.Set.of(1, 2, 1024), flags);
+            Images.critDecodesAll(dir);
+        }
+    }
+
+    @Test
     void missingTask() {
         DumpException e = assertThrows(DumpException.class, () -> Dumper.dump(DumpOptions.of(999_999_9, dir)));
         assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
