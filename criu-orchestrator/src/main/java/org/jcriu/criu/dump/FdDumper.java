@@ -61,6 +61,8 @@ final class FdDumper {
         final Map<Long, Integer> unixSaved = new HashMap<>();
         final Map<Long, String> unixPeersNeeded = new HashMap<>();
         int nextGhostId = 1;
+        final List<org.jcriu.images.proto.FileLockEntry> locks = new ArrayList<>();
+        final java.util.Set<String> lockIds = new java.util.HashSet<>();
     }
 
     /** One fd already saved, for kcmp against later ones. */
@@ -99,6 +101,7 @@ final class FdDumper {
                 FdTypes type = kind(t, fd, link, fi);
                 int fdflags = (fi.flags() & O_CLOEXEC) != 0 ? FD_CLOEXEC : 0;
                 int id = save(t, pidfd, fd, link, fi, type);
+                for (String l : fi.locks()) lock(t, fd, l);
                 out.add(FdinfoEntry.newBuilder().setId(id).setFlags(fdflags).setType(type).setFd(fd).build());
             }
         } catch (Errno e) {
