@@ -63,8 +63,8 @@ public final class InetDump {
     private final Map<String, Long> inoOf = new HashMap<>(); // "pid:fd" -> ino
     private boolean locked;
     private boolean closed;
-    /** Time spent pausing and saving connections, for the log. */
-    long tcpNanos;
+    /** Time spent locking, pausing and saving connections, and locking alone, for the log. */
+    long tcpNanos, lockNanos;
 
     InetDump(Path imagesDir, NetworkLock.Method lockMethod, String lockName) {
         this.dir = new ImageDir(imagesDir);
@@ -108,6 +108,8 @@ public final class InetDump {
             long t0 = System.nanoTime();
             locked = true;
             NetworkLock.lock(lockMethod, lockName, conns);
+            long t1 = System.nanoTime();
+            lockNanos = t1 - t0;
             SoccrLogger log = InetSockets.soccrLogger();
             for (Sock s : byIno.values()) {
                 if (s.proto != NetLib.IPPROTO_TCP || !TcpState.ofKernel(s.state).isRepairable()) continue;
@@ -122,7 +124,8 @@ public final class InetDump {
             }
             tcpNanos += System.nanoTime() - t0;
             Log.info("inet: " + conns.size() + " TCP connection(s) locked (" + lockMethod.name().toLowerCase()
-                    + ") and saved in " + tcpNanos / 1000 + " us");
+                    + ") and saved in " + tcpNanos / 1000 + " us (lock " + lockNanos / 1000 + " us, pause and save "
+                    + (tcpNanos - lockNanos) / 1000 + " us)");
         } catch (IOException | RuntimeException e) {
             abort();
             throw e;
@@ -171,6 +174,11 @@ public final class InetDump {
                     copy.close();
                     continue;
                 }
+                if (!sameNetns(pid)) {
+                    copy.close();
+                    throw new IOException("task " + pid + ": fd " + fd + " is an inet socket in a network namespace"
+                            + " other than jcriu's, which jcriu cannot save yet");
+                }
                 Sock s = new Sock(ino, copy);
                 s.family = domain;
                 byIno.put(ino, s);
@@ -181,6 +189,12 @@ public final class InetDump {
         } finally {
             if (pidfd != null) pidfd.close();
         }
+    }
+
+    private static boolean sameNetns(int pid) throws IOException {
+        Object mine = Files.readAttributes(Path.of("/proc/self/ns/net"), "unix:ino").get("ino");
+        Object theirs = Files.readAttributes(Path.of("/proc", Integer.toString(pid), "ns", "net"), "unix:ino").get("ino");
+        return mine.equals(theirs);
     }
 
     private void describe(Sock s, InetDiag.Sock d) throws Errno {

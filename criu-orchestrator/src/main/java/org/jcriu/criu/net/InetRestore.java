@@ -192,11 +192,13 @@ public final class InetRestore {
         if (!connections.isEmpty()) {
             Log.info("inet: " + connections.size() + " TCP connection(s) restored in " + tcpNanos / 1000 + " us");
         }
+        long t0 = System.nanoTime();
         try {
             if (hasConnections) NetworkLock.unlock(lockMethod, lockName);
         } catch (IOException ex) {
             throw new RestoreException(ex.getMessage());
         }
+        if (hasConnections) Log.info("inet: network unlocked in " + (System.nanoTime() - t0) / 1000 + " us");
     }
 
     /** Restore failed: connections go silently, copies close, the lock goes. Never throws. */

@@ -150,6 +150,14 @@ class InetSocketsTest {
             assertEquals(before, rules());
             for (Peer.Conn c : peer.conns) c.exchange(50_000, 5000);
             assertEquals(3, Files.list(dir).filter(p -> p.getFileName().toString().startsWith("tcp-stream-")).count());
+            if (Files.isExecutable(Path.of("/usr/bin/crit"))) {
+                // Debian's crit (CRIU 3.17) decodes what we wrote
+                String files = run("/usr/bin/crit", "decode", "-i", dir.resolve("files.img").toString(), "--pretty");
+                assertTrue(files.contains("\"INETSK\"") && files.contains("\"ESTABLISHED\"")
+                        && files.contains("127.0.0.1"), files);
+                String ts = run("/usr/bin/crit", "decode", "-i", dir.resolve(tcpStreamName(dir)).toString(), "--pretty");
+                assertTrue(ts.contains("\"inq_seq\"") && ts.contains("\"extra\""), ts);
+            }
         }
     }
 
