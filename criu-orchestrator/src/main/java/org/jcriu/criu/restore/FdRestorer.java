@@ -25,7 +25,7 @@ import java.util.Map;
  * number until the whole tree has its fds ({@link Shared#closeSpares}).
  */
 final class FdRestorer {
-    private static final int F_SETFL = 4, NR_pidfd_open = 434, NR_pidfd_getfd = 438;
+    private static final int F_SETFL = 4, NR_pidfd_open = 434, NR_pidfd_getfd = 438, NR_setsockopt = 54;
 
     /** Descriptions held by tasks restored so far, for the tasks that follow. */
     static final class Shared {
@@ -144,6 +144,17 @@ final class FdRestorer {
                 b.op("fcntl(F_SETFL, 0) pipe", Restorer.NR_fcntl, e.getValue()[1], F_SETFL, 0);
             }
         }
+        // socket buffer sizes before the queues are refilled (the kernel doubles what it is given)
+        for (var e : pairFds.entrySet()) {
+            ProtoMsg f = unixFile(e.getKey());
+            if (f == null) continue;
+            ProtoMsg opts = f.msg(16).msg(10);
+            if (opts == null) continue;
+            int fd = e.getValue()[0];
+            if (opts.u64(1) > 0) b.op("setsockopt(SO_SNDBUFFORCE)", NR_setsockopt, fd, 1, 32, b.longs(opts.u64(1) / 2), 4);
+            if (opts.u64(2) > 0) b.op("setsockopt(SO_RCVBUFFORCE)", NR_setsockopt, fd, 1, 33, b.longs(opts.u64(2) / 2), 4);
+            if (opts.u64(11) != 0) b.op("setsockopt(SO_PASSCRED)", NR_setsockopt, fd, 1, 16, b.longs(1), 4);
+        }
         for (Images.Entry q : plan.sockQueues()) {
             long idFor = q.msg().u64(1);
             ProtoMsg f = plan.files.get(idFor);
@@ -202,7 +213,8 @@ final class FdRestorer {
                 }
                 case RestorePlan.FD_EVENTFD -> {
                     ProtoMsg e = f.msg(8);
-                    src = b.op("eventfd2(" + e.u64(4) + ")", Restorer.NR_eventfd2, e.u64(4), e.u64(2) & Restorer.O_NONBLOCK);
+                    // EFD_SEMAPHORE (1) where the image records it in flags
+                    src = b.op("eventfd2(" + e.u64(4) + ")", Restorer.NR_eventfd2, e.u64(4), e.u64(2) & (Restorer.O_NONBLOCK | 1));
                 }
                 case RestorePlan.FD_TIMERFD -> {
                     ProtoMsg e = f.msg(12);
@@ -305,6 +317,18 @@ final class FdRestorer {
             if (type == RestorePlan.FD_PIPE) shared.where.putIfAbsent(pipeKey(f.msg(18)), new int[] {t.pid, fd});
             if (type == 5) shared.where.putIfAbsent("unix:" + f.msg(16).u64(2), new int[] {t.pid, fd});
         }
+    }
+
+    private final Map<Long, ProtoMsg> unixByIno = new HashMap<>();
+
+    /** The files.img entry of the unix socket with this inode, if the tree has one. */
+    private ProtoMsg unixFile(long ino) throws InvalidProtocolBufferException {
+        if (unixByIno.isEmpty()) {
+            for (ProtoMsg f : plan.files.values()) {
+                if (f.i32(1, 0) == 5 && f.msg(16) != null) unixByIno.put(f.msg(16).u64(2), f);
+            }
+        }
+        return unixByIno.get(ino);
     }
 
     private static int[] ints(byte[] b) {

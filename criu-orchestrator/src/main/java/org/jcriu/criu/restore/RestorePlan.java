@@ -182,7 +182,7 @@ final class RestorePlan {
                 }
                 continue;
             }
-            if (!inVdso(t, e.u64(1))) t.pagemap.add(new long[] {e.u64(1), nr, off, t.pagesId});
+            if (!inVdso(t, e.u64(1))) t.pagemap.add(new long[] {e.u64(1), nr, off, t.pagesId, -1});
             off += nr * 4096;
         }
         String pages = "pages-" + t.pagesId + ".img";
@@ -249,7 +249,7 @@ final class RestorePlan {
             if ((flags & PE_PRESENT) == 0) continue;
             long objStart = e.u64(1), objEnd = objStart + nr * 4096;
             long s = Math.max(objStart, v.pgoff()), en = Math.min(objEnd, v.pgoff() + v.len());
-            if (s < en) t.pagemap.add(new long[] {v.start() + s - v.pgoff(), (en - s) / 4096, off + (s - objStart), pagesId});
+            if (s < en) t.pagemap.add(new long[] {v.start() + s - v.pgoff(), (en - s) / 4096, off + (s - objStart), pagesId, v.shmid()});
             off += nr * 4096;
         }
         Path pp = images.dir.resolve("pages-" + pagesId + ".img");

@@ -71,6 +71,10 @@ public final class Restorer {
     private long roundTrips;
     /** Open file descriptions already restored, for the tasks that share them. */
     private final FdRestorer.Shared sharedFds = new FdRestorer.Shared();
+    /** Shared anonymous memory mapped so far: shmid -> {pid, start, end, pgoff}. */
+    private final Map<Long, long[]> sharedAnon = new HashMap<>();
+    /** Shared memory the task being restored maps from another task (already filled there). */
+    private final java.util.Set<Long> shmFromOthers = new java.util.HashSet<>();
 
     private Restorer(Options opts) {
         this.opts = opts;
@@ -277,6 +281,7 @@ public final class Restorer {
         // 2. every vma at its address; files opened in the task, once each
         b = new Batch(rt);
         Map<String, Integer> opened = new HashMap<>();
+        shmFromOthers.clear();
         Map<Long, Integer> protFix = new LinkedHashMap<>();
         boolean[] filled = filledVmas(t);
         int vi = 0;
@@ -301,8 +306,19 @@ public final class Restorer {
                 }
                 int op = b.op(what + " of " + v.path(), NR_mmap, v.start(), v.len(), prot, flags & ~MAP_ANONYMOUS, 0, v.pgoff());
                 b.useResult(op, 16, fdOp);
+            } else if (v.is(TaskPlan.VmaPlan.ANON_SHARED) && sharedAnon.containsKey(v.shmid())) {
+                // the same shared memory another task of the tree already has: map that object
+                long[] src = sharedAnon.get(v.shmid());
+                String mf = "/proc/" + src[0] + "/map_files/" + Long.toHexString(src[1]) + "-" + Long.toHexString(src[2]);
+                int fdOp = b.op("open(" + mf + ") for shared memory", NR_openat, AT_FDCWD, b.str(mf), 2 | O_CLOEXEC, 0);
+                opened.put(mf, fdOp);
+                int op = b.op(what + " shared with task " + src[0], NR_mmap, v.start(), v.len(), prot,
+                        (flags & ~MAP_ANONYMOUS) | MAP_SHARED, 0, v.pgoff() - src[3]);
+                b.useResult(op, 16, fdOp);
+                shmFromOthers.add(v.shmid());
             } else {
                 b.op(what, NR_mmap, v.start(), v.len(), prot, flags | MAP_ANONYMOUS, -1, 0);
+                if (v.is(TaskPlan.VmaPlan.ANON_SHARED)) sharedAnon.put(v.shmid(), new long[] {t.pid, v.start(), v.end(), v.pgoff()});
             }
         }
         int exeOp = t.exePath == null ? -1 : b.op("open(" + t.exePath + ") for PR_SET_MM_MAP", NR_openat, AT_FDCWD, b.str(t.exePath), O_CLOEXEC, 0);
@@ -435,6 +451,7 @@ public final class Restorer {
         Map<Long, Integer> fdOps = new LinkedHashMap<>();
         long total = 0;
         for (long[] pm : t.pagemap) {
+            if (pm[4] >= 0 && shmFromOthers.contains(pm[4])) continue;
             total += pm[1] * 4096;
             if (!fdOps.containsKey(pm[3])) {
                 Path pages = plan.images.dir.resolve("pages-" + pm[3] + ".img").toAbsolutePath();
@@ -448,6 +465,7 @@ public final class Restorer {
         // the work: pread64 ops of at most FILL_CHUNK bytes
         List<long[]> work = new ArrayList<>(); // {fd, addr, len, off, pagesId}
         for (long[] pm : t.pagemap) {
+            if (pm[4] >= 0 && shmFromOthers.contains(pm[4])) continue;
             long addr = pm[0], len = pm[1] * 4096, off = pm[2];
             while (len > 0) {
                 long n = Math.min(len, FILL_CHUNK);

@@ -30,7 +30,7 @@ final class TaskPlan {
     int oomScoreAdj;
     // pagemap
     int pagesId;
-    final List<long[]> pagemap = new ArrayList<>(); // {vaddr, nrPages, offsetInPagesImage, pagesId}
+    final List<long[]> pagemap = new ArrayList<>(); // {vaddr, nrPages, offsetInPagesImage, pagesId, shmid or -1}
     // fds and fs
     final List<FdPlan> fds = new ArrayList<>();
     String cwd;
