@@ -140,6 +140,44 @@ class InetSocketsTest {
     }
 
     @Test
+    void halfClosedConnectionComesBackInCloseWaitAndFinishesCleanly() throws Exception {
+        String before = rules();
+        try (Peer peer = new Peer(false); Victim v = Victim.start("inet_halfclose", "" + peer.port())) {
+            int pid = v.pid;
+            peer.accept(1);
+            Peer.Conn c = peer.conns.get(0);
+            c.exchange(5000, 5000);
+            c.s.shutdownOutput();
+            BufferedReader in = new BufferedReader(new InputStreamReader(c.s.getInputStream(), StandardCharsets.US_ASCII));
+            assertEquals("eof-seen", in.readLine());
+            v.awaitOutput("eof", 5000);
+            assertEquals(0, criu("dump", "-t", "" + pid, "-D", dir.toString(), "-o", "dump.log", "-v4",
+                    "--tcp-established"), log(dir, "dump.log"));
+            awaitPidFree(pid);
+            boolean closeWait = false;
+            try (org.jcriu.images.ImageReader r = new org.jcriu.images.ImageDir(dir).open(org.jcriu.images.ImageType.FILES)) {
+                while (r.hasNext()) {
+                    org.jcriu.images.proto.FileEntry f = (org.jcriu.images.proto.FileEntry) r.next();
+                    if (f.hasIsk() && f.getIsk().getState() == 8) closeWait = true;
+                }
+            }
+            assertTrue(closeWait, "saved in CLOSE_WAIT");
+            try {
+                assertEquals(0, criu("restore", "-D", dir.toString(), "-d", "-o", "restore.log", "-v4",
+                        "--tcp-established"), log(dir, "restore.log"));
+                assertEquals(before, rules());
+                NetTesting.C.LIB.kill(pid, 10); // SIGUSR1: the victim writes and closes its side
+                c.s.setSoTimeout(10_000);
+                assertEquals("after-restore", in.readLine());
+                assertNull(in.readLine(), "then a clean FIN (no reset)");
+                v.awaitOutput("closed", 5000);
+            } finally {
+                killAndReap(pid);
+            }
+        }
+    }
+
+    @Test
     void leaveRunningDumpResumesTheConnectionAndUnlocks() throws Exception {
         String before = rules();
         try (Peer peer = new Peer(false); Victim v = startEcho(peer, 3, false)) {
