@@ -87,6 +87,7 @@ public final class Dumper {
         this.opts = opts;
         this.dir = opts.imagesDir();
         fds.fileLocks = opts.fileLocks();
+        mem.ghosts = fds;
     }
 
     /** Dumps the tree rooted at opts.pid(); returns the stats written to stats-dump. */
@@ -128,11 +129,14 @@ public final class Dumper {
             fds.checkPeers(opts.extUnixSk());
             nextPagesId = shmem.write(dir, nextPagesId);
             Fault.at("images");
+        Log.debug("stage " + "images");
             writeCommon(pstree);
             stats.frozenTime = (System.nanoTime() - tf) / 1000;
             writeStats();
             if (opts.pidfile() != null) Files.writeString(opts.pidfile(), Integer.toString(opts.pid()));
             Fault.at("finish");
+        Log.debug("stage " + "finish");
+            Log.debug("stage release/kill");
             if (opts.leaveRunning()) {
                 freezer.release();
             } else {
@@ -226,6 +230,7 @@ public final class Dumper {
         List<Vma> vmas = ProcMaps.readSmaps(pid);
         // registers and per-thread state
         Fault.at("regs");
+        Log.debug("stage " + "regs");
         Map<Integer, ThreadRegs> regs = new LinkedHashMap<>();
         for (int tid : t.threadList()) {
             TraceeThread th = t.tracee.thread(tid);
@@ -236,6 +241,7 @@ public final class Dumper {
             }
         }
         Fault.at("parasite");
+        Log.debug("stage " + "parasite");
         TaskInfo info = new TaskInfo();
         try {
             TaskProbe probe = new TaskProbe(t.tracee);
@@ -259,6 +265,7 @@ public final class Dumper {
         }
         // files
         Fault.at("files");
+        Log.debug("stage " + "files");
         if (filesDone.putIfAbsent(ids.getFilesId(), Boolean.TRUE) == null) {
             fds.netNsId = ids.getNetNsId();
             List<FdinfoEntry> fdi = fds.dump(t);
@@ -275,6 +282,7 @@ public final class Dumper {
         }
         // memory
         Fault.at("memory");
+        Log.debug("stage " + "memory");
         if (vmDone.putIfAbsent(ids.getVmId(), Boolean.TRUE) == null) {
             dumpMm(t, status, vmas, info.dumpable);
         }

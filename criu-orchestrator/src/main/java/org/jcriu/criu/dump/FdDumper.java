@@ -199,17 +199,16 @@ final class FdDumper {
         if (fmt == 0100000) r.setSize((Long) a.get("size"));
         if (deleted) {
             if (fmt != 0100000) throw unsupported(t, fd, "an unlinked non-regular file " + name);
-            ghost(t, fd, id, a, name);
+            ghost(t, "fd " + fd, p, id, a, name);
         }
         return FileEntry.newBuilder().setType(FdTypes.REG).setId(id).setReg(r).build();
     }
 
     /** An unlinked regular file: its whole content goes to ghost-file-N.img, CRIU's way. */
-    private void ghost(TaskNode t, int fd, int id, Map<String, Object> a, String name) throws IOException {
+    void ghost(TaskNode t, String what, Path p, int id, Map<String, Object> a, String name) throws IOException {
         long size = (Long) a.get("size");
-        if (size > (64L << 20)) throw new IOException("task " + t.pid + ": fd " + fd + ": unlinked file " + name
+        if (size > (64L << 20)) throw new IOException("task " + t.pid + ": " + what + ": unlinked file " + name
                 + " is larger than 64 MiB");
-        Path p = ProcFs.pid(t.pid).resolve("fd").resolve(Integer.toString(fd));
         ByteBuffer data = ByteBuffer.allocateDirect((int) Math.max(size, 1));
         try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(p, java.nio.file.StandardOpenOption.READ)) {
             long off = 0;

@@ -43,6 +43,8 @@ final class MemoryDumper {
     private final ProcessMem pm = new ProcessMem();
 
     private final ShmemDumper shmem;
+    /** saves unlinked mapped files as ghost files */
+    FdDumper ghosts;
 
     MemoryDumper(DumpStats stats, ShmemDumper shmem) {
         this.stats = stats;
@@ -104,10 +106,6 @@ final class MemoryDumper {
             } else {
                 Path mf = ProcFs.pid(t.pid).resolve("map_files").resolve(v.range());
                 Map<String, Object> a = Files.readAttributes(mf, "unix:mode,size,dev,ino");
-                if (v.deleted()) {
-                    throw new DumpException("task " + t.pid + ": area " + v.range() + " maps the unlinked file "
-                            + v.cleanPath() + ", which jcriu cannot save yet");
-                }
                 int oflags = v.shared() && v.write() ? 2 : 0;
                 String key = a.get("dev") + ":" + a.get("ino") + ":" + oflags;
                 Integer id = files.mapped.get(key);
@@ -119,6 +117,14 @@ final class MemoryDumper {
                                     .setFown(FileTable.NO_FOWN).setName(v.cleanPath())
                                     .setSize((Long) a.get("size")).setMode((Integer) a.get("mode")))
                             .build());
+                    if (v.deleted()) {
+                        // an unlinked file still mapped: its content goes to a ghost file, as for an fd
+                        Map<String, Object> ga = Files.readAttributes(mf,
+                                "unix:mode,size,dev,ino,uid,gid,nlink,lastAccessTime,lastModifiedTime");
+                        if ((Integer) ga.get("nlink") == 0) {
+                            ghosts.ghost(t, "area " + v.range(), mf, id, ga, v.cleanPath());
+                        }
+                    }
                 }
                 shmid = id;
                 pgoff = v.pgoff();
@@ -217,6 +223,10 @@ final class MemoryDumper {
                 if ((r.flags[i] & PE_LAZY) != 0) stats.pagesLazy += r.len[i] >>> 12;
             }
         }
+        if ("mmap".equals(System.getProperty("jcriu.pages.writer", System.getenv("JCRIU_PAGES_WRITER")))) {
+            writeMapped(t, r, dir, pagesId);
+            return;
+        }
         if (bufs == null) {
             bufs = new ByteBuffer[NBUF];
             addrs = new long[NBUF];
@@ -281,6 +291,7 @@ final class MemoryDumper {
                     if (werr[0] != null) throw werr[0];
                     long t0 = System.nanoTime();
                     long got = pm.readv(t.pid, addrs[slot], pa, pl, 0, k);
+                    if (got != fill) got += readRest(t, bufs[slot], got, pa, pl, k);
                     readNs += System.nanoTime() - t0;
                     if (got != fill) {
                         throw new DumpException("task " + t.pid + ": read " + got + " of " + fill
@@ -306,5 +317,91 @@ final class MemoryDumper {
             stats.memdumpTime += readNs / 1000;
             stats.memwriteTime += wtime[0] / 1000;
         }
+    }
+
+    /**
+     * The other way measured: the image file is sized, mapped in 64 MiB windows, and
+     * process_vm_readv copies the task's pages straight into the page cache (one copy,
+     * but every page of the mapping is faulted in and zeroed first).
+     */
+    private void writeMapped(TaskNode t, Runs r, Path dir, int pagesId) throws IOException, DumpException {
+        long total = r.bytes();
+        final long win = 64L << 20;
+        try (FileChannel out = FileChannel.open(dir.resolve("pages-" + pagesId + ".img"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING,
+                java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+            if (total == 0) return;
+            out.truncate(0);
+            out.write(ByteBuffer.wrap(new byte[1]), total - 1);
+            long[] pa = new long[ProcessMem.IOV_MAX];
+            long[] pl = new long[ProcessMem.IOV_MAX];
+            int i = 0;
+            long off = 0;
+            long fileOff = 0;
+            long t0 = System.nanoTime();
+            while (fileOff < total) {
+                long w = Math.min(win, total - fileOff);
+                java.nio.MappedByteBuffer m = out.map(FileChannel.MapMode.READ_WRITE, fileOff, w);
+                long base = Pointer.nativeValue(Native.getDirectBufferPointer(m));
+                long filled = 0;
+                while (filled < w) {
+                    int k = 0;
+                    long fill = 0;
+                    while (i < r.n && k < pa.length && filled + fill < w) {
+                        long take = Math.min(r.len[i] - off, w - filled - fill);
+                        pa[k] = r.addr[i] + off;
+                        pl[k] = take;
+                        k++;
+                        fill += take;
+                        off += take;
+                        if (off == r.len[i]) {
+                            i++;
+                            off = 0;
+                        }
+                    }
+                    long got = pm.readv(t.pid, base + filled, pa, pl, 0, k);
+                    if (got != fill) got += readRest(t, m.slice((int) filled, (int) fill), got, pa, pl, k);
+                    if (got != fill) throw new DumpException("task " + t.pid + ": read " + got + " of " + fill + " bytes");
+                    filled += fill;
+                    stats.pagePipeBufs++;
+                }
+                fileOff += w;
+            }
+            stats.pagesWritten += total >>> 12;
+            stats.memdumpTime += (System.nanoTime() - t0) / 1000;
+        }
+    }
+
+    private FileChannel mem;
+    private int memPid;
+
+    /**
+     * process_vm_readv stops at pages the task cannot read itself (PROT_NONE, or
+     * write-only areas): the rest of the ranges is read through /proc/PID/mem, which can.
+     * dst holds the ranges back to back from its position 0; done bytes are already there.
+     */
+    private long readRest(TaskNode t, ByteBuffer dst, long done, long[] pa, long[] pl, int k) throws IOException {
+        if (mem == null || memPid != t.pid) {
+            if (mem != null) mem.close();
+            mem = FileChannel.open(ProcFs.pid(t.pid).resolve("mem"), java.nio.file.StandardOpenOption.READ);
+            memPid = t.pid;
+        }
+        long pos = 0, extra = 0;
+        for (int i = 0; i < k; i++) {
+            long end = pos + pl[i];
+            if (end > done) {
+                long from = Math.max(pos, done);
+                ByteBuffer d = dst.duplicate();
+                d.clear().position((int) from).limit((int) end);
+                long addr = pa[i] + (from - pos);
+                while (d.hasRemaining()) {
+                    int n = mem.read(d, addr + (d.position() - from));
+                    if (n <= 0) return extra;
+                    extra += n;
+                }
+            }
+            pos = end;
+        }
+        return extra;
     }
 }

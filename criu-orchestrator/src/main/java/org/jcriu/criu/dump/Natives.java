@@ -1,18 +1,71 @@
 package org.jcriu.criu.dump;
 
+import org.jcriu.criu.proc.Fdinfo;
+import org.jcriu.criu.proc.Namespaces;
+import org.jcriu.criu.proc.ProcMaps;
+import org.jcriu.criu.proc.ProcMisc;
+import org.jcriu.criu.proc.ProcStat;
+import org.jcriu.criu.proc.ProcStatus;
+import org.jcriu.criu.proc.Vma;
 import org.jcriu.criu.sys.Errno;
+import org.jcriu.criu.sys.PagemapScan;
 import org.jcriu.criu.sys.Trace;
+import org.jcriu.images.proto.CoreEntry;
+import org.jcriu.images.proto.FdTypes;
+import org.jcriu.images.proto.FdinfoEntry;
+import org.jcriu.images.proto.FileEntry;
+import org.jcriu.images.proto.MmEntry;
+import org.jcriu.images.proto.PagemapEntry;
+import org.jcriu.images.proto.RegFileEntry;
+import org.jcriu.images.proto.SaEntry;
+import org.jcriu.images.proto.TaskCoreEntry;
+import org.jcriu.images.proto.ThreadCoreEntry;
+import org.jcriu.images.proto.VmaEntry;
 
-/** Loads the native bindings before the tree is frozen, so their start-up cost is not frozen time. */
+/**
+ * Runs, on our own process, the code paths the dump will take (native bindings,
+ * /proc parsers, the protobuf builders), before the tree is frozen: class loading
+ * and first-call costs are then not paid while the tree is stopped.
+ */
 final class Natives {
     private Natives() {}
 
     static void warmUp() {
+        int self = (int) ProcessHandle.current().pid();
         try {
-            Trace.kcmp((int) ProcessHandle.current().pid(), (int) ProcessHandle.current().pid(), Trace.KCMP_VM, 0, 0);
+            Trace.kcmp(self, self, Trace.KCMP_VM, 0, 0);
         } catch (Errno e) {
             // only the loading matters
         }
         Clock.now(1);
+        try {
+            ProcStat.read(self);
+            ProcStatus.read(self);
+            java.util.List<Vma> vmas = ProcMaps.readSmaps(self);
+            Fdinfo.read(self, 0);
+            ProcMisc.limits(self);
+            ProcMisc.auxv(self);
+            Namespaces.inode(self, "net");
+            try (PagemapScan s = new PagemapScan(self)) {
+                Vma v = vmas.get(vmas.size() / 2);
+                s.scan(v.start(), Math.min(v.end(), v.start() + (64 << 12)), true, (a, b) -> 0);
+            }
+            ThreadRegs.emptyTls(12);
+            byte[] b = CoreEntry.newBuilder().setMtype(CoreEntry.March.X86_64)
+                    .setTc(TaskCoreEntry.newBuilder().setTaskState(1).setExitCode(0).setPersonality(0).setFlags(0)
+                            .setBlkSigset(0).setComm("x").addSigactions(SaEntry.newBuilder().setSigaction(0)
+                                    .setFlags(0).setRestorer(0).setMask(0)))
+                    .setThreadCore(ThreadCoreEntry.newBuilder().setFutexRla(0).setFutexRlaLen(0)).build().toByteArray();
+            b = MmEntry.newBuilder().setMmStartCode(0).setMmEndCode(0).setMmStartData(0).setMmEndData(0)
+                    .setMmStartStack(0).setMmStartBrk(0).setMmBrk(0).setMmArgStart(0).setMmArgEnd(0).setMmEnvStart(0)
+                    .setMmEnvEnd(0).setExeFileId(1).addVmas(VmaEntry.newBuilder().setStart(0).setEnd(1).setPgoff(0)
+                            .setShmid(0).setProt(0).setFlags(0).setStatus(0).setFd(-1)).build().toByteArray();
+            b = PagemapEntry.newBuilder().setVaddr(0).setCompatNrPages(0).setNrPages(1).build().toByteArray();
+            b = FileEntry.newBuilder().setType(FdTypes.REG).setId(1).setReg(RegFileEntry.newBuilder().setId(1)
+                    .setFlags(0).setPos(0).setFown(FileTable.NO_FOWN).setName("/")).build().toByteArray();
+            b = FdinfoEntry.newBuilder().setId(1).setFlags(0).setType(FdTypes.REG).setFd(0).build().toByteArray();
+        } catch (Exception | LinkageError e) {
+            // a warm-up only
+        }
     }
 }
