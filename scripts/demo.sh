@@ -49,6 +49,6 @@ echo "   restored pid $rpid (was $pid)"
 echo "== stats-restore"
 $crit show "$images/stats-restore"
 echo "== count after restore: it went on from $last:"
-grep -n -A5 -x "$last" "$work/count.log" | head -8
+grep -x -A8 "$last" "$work/count.log" | tr '\n' ' '; echo
 kill -9 "$rpid" 2>/dev/null || true
 echo "== demo done (images and logs in $work)"
