@@ -160,6 +160,7 @@ final class FdDumper {
                         .newBuilder().setId(id).setFlags(flags).setPos(fi.pos()).setFown(FileTable.NO_FOWN)
                         .setInodeId(inodeId)).build());
             }
+            case INOTIFY -> files.add(inotify(t, fi, id, flags));
             case UNIXSK -> files.add(socket(t, pidfd, fd, link, fi, id, flags));
             case EVENTFD -> files.add(FileEntry.newBuilder().setType(type).setId(id).setEfd(EventfdFileEntry.newBuilder()
                     .setId(id).setFlags(flags).setFown(FileTable.NO_FOWN).setCounter(fi.eventfdCount())).build());
@@ -305,6 +306,38 @@ final class FdDumper {
         } finally {
             Sockets.setInt(s, Sockets.SOL_SOCKET, Sockets.SO_PEEK_OFF, old);
         }
+    }
+
+    /** An inotify instance: its watches from fdinfo, each with the file handle and, where it resolves, the path. */
+    private FileEntry inotify(TaskNode t, Fdinfo fi, int id, int flags) throws IOException {
+        org.jcriu.images.proto.InotifyFileEntry.Builder b = org.jcriu.images.proto.InotifyFileEntry.newBuilder()
+                .setId(id).setFlags(flags).setFown(FileTable.NO_FOWN);
+        List<org.jcriu.criu.proc.Mountinfo.Mount> mounts = null;
+        for (Fdinfo.InotifyWatch w : fi.inotifyWatches()) {
+            byte[] h = new byte[w.fhandleBytes()];
+            String hex = w.fhandle();
+            for (int i = 0; i < h.length && 2 * i + 1 < hex.length(); i++) {
+                h[i] = (byte) Integer.parseInt(hex.substring(2 * i, 2 * i + 2), 16);
+            }
+            org.jcriu.images.proto.FhEntry.Builder fh = org.jcriu.images.proto.FhEntry.newBuilder()
+                    .setBytes(w.fhandleBytes()).setType(w.fhandleType());
+            ByteBuffer hb = ByteBuffer.allocate(128).order(java.nio.ByteOrder.nativeOrder());
+            hb.put(h, 0, Math.min(h.length, 128));
+            for (int i = 0; i < 16; i++) fh.addHandle(hb.getLong(i * 8));
+            if (mounts == null) mounts = org.jcriu.criu.proc.Mountinfo.read(t.pid);
+            int major = w.sdev() >>> 20, minor = w.sdev() & 0xfffff;
+            for (org.jcriu.criu.proc.Mountinfo.Mount m : mounts) {
+                if (m.major() != major || m.minor() != minor) continue;
+                String path = Pipes.pathOfHandle(ProcFs.pid(t.pid) + "/root" + m.mountPoint(), w.fhandleType(), h);
+                if (path != null) {
+                    fh.setPath(path).setMntId(m.mntId());
+                    break;
+                }
+            }
+            b.addWd(org.jcriu.images.proto.InotifyWdEntry.newBuilder().setId(id).setIIno(w.ino()).setMask(w.mask())
+                    .setIgnoredMask(w.ignoredMask()).setSDev(w.sdev()).setWd(w.wd()).setFHandle(fh));
+        }
+        return FileEntry.newBuilder().setType(FdTypes.INOTIFY).setId(id).setIfy(b).build();
     }
 
     private static final int FL_POSIX = 1, FL_FLOCK = 2, FL_OFDLCK = 1024;

@@ -100,6 +100,26 @@ public final class Pipes {
         }
     }
 
+    /**
+     * open_by_handle_at(mount_fd, handle, O_PATH) then readlink of the result: the path of
+     * the file a handle names, or null if it cannot be opened.
+     */
+    public static String pathOfHandle(String mountPoint, int type, byte[] handle) {
+        try (Fd m = open(mountPoint, 010000000 | O_CLOEXEC)) { // O_PATH
+            com.sun.jna.Memory fh = new com.sun.jna.Memory(8 + Math.max(handle.length, 1));
+            fh.setInt(0, handle.length);
+            fh.setInt(4, type);
+            fh.write(8, handle, 0, handle.length);
+            long fd = LibC.sys("open_by_handle_at", 304, m.fd(), com.sun.jna.Pointer.nativeValue(fh),
+                    010000000 | O_CLOEXEC, 0, 0, 0);
+            try (Fd f = new Fd((int) fd)) {
+                return java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/" + f.fd())).toString();
+            }
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
     /** open(path, flags), e.g. /proc/PID/fd/N to get another end of a pipe. */
     public static Fd open(String path, int flags) throws Errno {
         try {
