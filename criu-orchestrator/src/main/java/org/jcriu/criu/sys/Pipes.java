@@ -105,7 +105,7 @@ public final class Pipes {
      * the file a handle names, or null if it cannot be opened.
      */
     public static String pathOfHandle(String mountPoint, int type, byte[] handle) {
-        try (Fd m = open(mountPoint, 010000000 | O_CLOEXEC)) { // O_PATH
+        try (Fd m = open(mountPoint, 0200000 | O_CLOEXEC)) { // O_RDONLY | O_DIRECTORY: O_PATH fds are refused
             com.sun.jna.Memory fh = new com.sun.jna.Memory(8 + Math.max(handle.length, 1));
             fh.setInt(0, handle.length);
             fh.setInt(4, type);
@@ -116,6 +116,7 @@ public final class Pipes {
                 return java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/" + f.fd())).toString();
             }
         } catch (java.io.IOException e) {
+            if (System.getenv("JCRIU_DEBUG_FH") != null) e.printStackTrace();
             return null;
         }
     }
