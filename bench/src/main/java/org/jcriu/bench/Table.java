@@ -14,10 +14,10 @@ final class Table {
             new Metric("frozen", "ms", false, s -> s.frozenUs() / 1e3),
             new Metric("memdump", "ms", false, s -> s.memdumpUs() / 1e3),
             new Metric("memwrite", "ms", false, s -> s.memwriteUs() / 1e3),
-            new Metric("dump GB/s", "GB/s", true, Sample::dumpGBps),
+            new Metric("dump", "GB/s", true, Sample::dumpGBps),
             new Metric("image size", "MiB", false, s -> s.imageBytes() / 1048576.0),
             new Metric("restore wall", "ms", false, s -> s.restoreWallUs() / 1e3),
-            new Metric("restore GB/s", "GB/s", true, Sample::restoreGBps),
+            new Metric("restore", "GB/s", true, Sample::restoreGBps),
             new Metric("runs again", "ms", false, s -> s.runAgainUs() / 1e3));
 
     private Table() {
@@ -26,12 +26,12 @@ final class Table {
     static void print(PrintStream out, String title, List<String> tools, List<List<Sample>> samples) {
         out.println();
         out.println("## " + title);
-        StringBuilder head = new StringBuilder(String.format("%-14s", "figure"));
+        StringBuilder head = new StringBuilder(String.format("%-18s", "figure"));
         for (String t : tools) head.append(String.format(" | %10s best %10s median", t, t));
         if (tools.size() == 2) head.append(" | ratio(best)");
         out.println(head);
         for (Metric m : METRICS) {
-            StringBuilder row = new StringBuilder(String.format("%-14s", m.name() + " " + m.unit()));
+            StringBuilder row = new StringBuilder(String.format("%-18s", m.name() + " " + m.unit()));
             double[] bests = new double[tools.size()];
             for (int i = 0; i < tools.size(); i++) {
                 double[] v = samples.get(i).stream().mapToDouble(m.f()).filter(x -> x >= 0).sorted().toArray();
