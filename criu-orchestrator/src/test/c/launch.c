@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,6 +22,11 @@ int main(int argc, char **argv) {
 		if (g > 0) { dprintf(p[1], "%d\n", g); _exit(0); }
 		close(p[0]); close(p[1]);
 		setsid();
+		/* run in the directory of OUTFILE: files a victim creates stay out of the source tree */
+		char dir[4096];
+		snprintf(dir, sizeof(dir), "%s", argv[1]);
+		char *slash = strrchr(dir, '/');
+		if (slash && slash != dir) { *slash = 0; if (chdir(dir)) _exit(126); }
 		int in = open("/dev/null", O_RDONLY);
 		int out = open(argv[1], O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		dup2(in, 0); dup2(out, 1); dup2(out, 2);

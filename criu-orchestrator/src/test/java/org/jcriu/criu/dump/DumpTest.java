@@ -144,6 +144,24 @@ class DumpTest {
     }
 
     @Test
+    void inotifyWatchWithPath() throws Exception {
+        try (Victim v = Victim.start("inotify_watch")) {
+            Dumper.dump(DumpOptions.of(v.pid, dir));
+            boolean found = false;
+            for (byte[] b : Images.entries(dir.resolve("files.img"))) {
+                FileEntry f = FileEntry.parseFrom(b);
+                if (!f.hasIfy()) continue;
+                assertEquals(1, f.getIfy().getWdCount());
+                assertTrue(f.getIfy().getWd(0).getFHandle().getPath().endsWith("/watched"),
+                        f.getIfy().getWd(0).getFHandle().getPath());
+                found = true;
+            }
+            assertTrue(found);
+            Images.critDecodesAll(dir);
+        }
+    }
+
+    @Test
     void missingTask() {
         DumpException e = assertThrows(DumpException.class, () -> Dumper.dump(DumpOptions.of(999_999_9, dir)));
         assertTrue(e.getMessage().contains("does not exist"), e.getMessage());

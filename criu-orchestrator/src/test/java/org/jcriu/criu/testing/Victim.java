@@ -48,7 +48,8 @@ public final class Victim implements AutoCloseable {
     public static Victim startWith(String name, String[] cflags, String... args) throws IOException, InterruptedException {
         Path bin = binary(name, cflags);
         Path launch = binary("launch");
-        Path out = Files.createTempFile("jcriu-victim-" + name + "-", ".out");
+        Path out = Files.createTempDirectory("jcriu-victim-" + name + "-").resolve("out");
+        Files.createFile(out);
         List<String> cmd = new ArrayList<>(List.of(launch.toString(), out.toString(), bin.toString()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -121,6 +122,8 @@ public final class Victim implements AutoCloseable {
             h.destroyForcibly();
         });
         awaitGone(5000);
-        Files.deleteIfExists(out);
+        try (java.util.stream.Stream<Path> s = Files.walk(out.getParent())) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 }
