@@ -735,6 +735,20 @@ public final class Restorer {
             Memory xs = rt.getXstate();
             Xsave.fill(xs, xs.size(), fp);
             rt.setXstate(xs, xs.size());
+            if (log.enabled(Log.DEBUG)) {
+                Memory back = rt.getXstate();
+                int diff = 0, first = -1;
+                for (int o = 0; o < Math.min(back.size(), xs.size()); o++) {
+                    if (back.getByte(o) != xs.getByte(o) && (o < 464 || o >= 512)) {
+                        diff++;
+                        if (first < 0) first = o;
+                    }
+                }
+                if (diff > 0) log.log(Log.DEBUG, "thread " + rt.tid + ": xstate read back differs in " + diff + " bytes from offset " + first
+                        + " (size " + xs.size() + ", magic 0x" + Integer.toHexString(xs.getInt(464)) + ", xfeatures 0x"
+                        + Long.toHexString(xs.getLong(472)) + ", bv written 0x" + Long.toHexString(xs.getLong(512))
+                        + ", bv read 0x" + Long.toHexString(back.getLong(512)) + ")");
+            }
         }
         ProtoMsg th = core.msg(5);
         ProtoMsg tc = leaderCore.msg(3);

@@ -6,9 +6,9 @@ import com.sun.jna.Memory;
 /**
  * Builds the NT_X86_XSTATE buffer (standard, non-compacted XSAVE layout, as
  * ptrace takes it) from a core image's user_x86_fpregs_entry. Components go
- * at their standard offsets (AVX 576, MPX 960/1024, AVX-512 1088/1152/1664,
- * PKRU 2688); xstate_bv is limited to what the kernel supports, read from the
- * software-reserved bytes of the buffer the kernel gave us.
+ * at the offsets CPUID leaf 0xD gives on this CPU (AMD and Intel differ past
+ * AVX); xstate_bv keeps only components the CPU supports and the kernel's
+ * buffer holds.
  */
 final class Xsave {
     private Xsave() {}
@@ -25,7 +25,7 @@ final class Xsave {
         buf.setInt(28, (int) fp.u64(8));
         ints(buf, 32, fp.u64s(9), 32);
         ints(buf, 160, fp.u64s(10), 64);
-        long supported = buf.getInt(464) == 0x46505853 ? buf.getLong(472) : 3;
+        long supported = buf.getInt(464) == 0x46505853 ? buf.getLong(472) : org.jcriu.criu.sys.Cpuid.xstateSupported();
         ProtoMsg xs = fp.msg(13);
         if (xs == null || len < 576) {
             if (len >= 576) {
@@ -33,16 +33,28 @@ final class Xsave {
             }
             return;
         }
-        long bv = xs.u64(1) & supported;
-        buf.setLong(512, bv);
+        long bv = xs.u64(1) & (supported == 0 ? 3 : supported);
+        // components at the offsets this CPU uses (CPUID 0xD; they differ between vendors)
+        bv = place(buf, len, bv, 2, xs.u64s(2), 4, 64);
+        bv = place(buf, len, bv, 3, xs.u64s(3), 8, 8);
+        bv = place(buf, len, bv, 4, xs.u64s(4), 8, 2);
+        bv = place(buf, len, bv, 5, xs.u64s(5), 8, 8);
+        bv = place(buf, len, bv, 6, xs.u64s(6), 8, 64);
+        bv = place(buf, len, bv, 7, xs.u64s(7), 8, 128);
+        bv = place(buf, len, bv, 9, xs.u64s(8), 4, 2);
+        buf.setLong(512, bv & ~((1L << 8) | (1L << 10) | (1L << 11) | (1L << 12) | (1L << 13) | (1L << 14) | (1L << 15) | (1L << 16)
+                | (1L << 17) | (1L << 18)) | (bv & 3));
         buf.setLong(520, 0);
-        if (len >= 576 + 256) ints(buf, 576, xs.u64s(2), 64);
-        if (len >= 1024) longs(buf, 960, xs.u64s(3), 8);
-        if (len >= 1040) longs(buf, 1024, xs.u64s(4), 2);
-        if (len >= 1152) longs(buf, 1088, xs.u64s(5), 8);
-        if (len >= 1664) longs(buf, 1152, xs.u64s(6), 64);
-        if (len >= 2688) longs(buf, 1664, xs.u64s(7), 128);
-        if (len >= 2696) ints(buf, 2688, xs.u64s(8), 2);
+    }
+
+    /** Writes one component where CPUID says it lives; drops its bit if it does not fit the buffer. */
+    private static long place(Memory buf, long len, long bv, int comp, long[] v, int width, int count) {
+        if ((bv & (1L << comp)) == 0) return bv;
+        int off = org.jcriu.criu.sys.Cpuid.xstateOffset(comp);
+        if (off < 576 || off + (long) width * count > len) return bv & ~(1L << comp);
+        if (width == 4) ints(buf, off, v, count);
+        else longs(buf, off, v, count);
+        return bv;
     }
 
     private static void ints(Memory b, long off, long[] v, int max) {
