@@ -178,6 +178,32 @@ class InetSocketsTest {
     }
 
     @Test
+    void serverWithItsListenerAndAcceptedConnectionsComesBack() throws Exception {
+        int port = freePort();
+        String before = rules();
+        try (Peer peer = new Peer(false); Victim v = Victim.start("inet_echo", "" + port, "2", "-l")) {
+            int pid = v.pid;
+            peer.connect(port, 2);
+            v.awaitOutput("accepted", 5000);
+            for (Peer.Conn c : peer.conns) c.exchange(4000, 5000);
+            assertEquals(0, criu("dump", "-t", "" + pid, "-D", dir.toString(), "-o", "dump.log", "-v4",
+                    "--tcp-established"), log(dir, "dump.log"));
+            awaitPidFree(pid);
+            try {
+                assertEquals(0, criu("restore", "-D", dir.toString(), "-d", "-o", "restore.log", "-v4",
+                        "--tcp-established"), log(dir, "restore.log"));
+                assertEquals(before, rules());
+                for (Peer.Conn c : peer.conns) c.exchange(30_000, 5000);
+                peer.connect(port, 1); // a new client on the restored listener, next to the restored connections
+                peer.conns.get(2).exchange(1000, 5000);
+                for (Peer.Conn c : peer.conns) c.exchange(1000, 5000);
+            } finally {
+                killAndReap(pid);
+            }
+        }
+    }
+
+    @Test
     void leaveRunningDumpResumesTheConnectionAndUnlocks() throws Exception {
         String before = rules();
         try (Peer peer = new Peer(false); Victim v = startEcho(peer, 3, false)) {

@@ -31,6 +31,11 @@ final class Peer implements AutoCloseable {
         for (int i = 0; i < n; i++) conns.add(new Conn(server.accept()));
     }
 
+    /** Connects n clients to a victim listening on 127.0.0.1:port. */
+    void connect(int port, int n) throws IOException {
+        for (int i = 0; i < n; i++) conns.add(new Conn(new Socket(InetAddress.getByName("127.0.0.1"), port)));
+    }
+
     static byte at(long i) {
         return (byte) (i % 251);
     }
