@@ -88,6 +88,7 @@ public final class Dumper {
         this.dir = opts.imagesDir();
         fds.fileLocks = opts.fileLocks();
         mem.ghosts = fds;
+        mem.progress = opts.progress();
     }
 
     /** Dumps the tree rooted at opts.pid(); returns the stats written to stats-dump. */
@@ -341,6 +342,7 @@ public final class Dumper {
         long m1 = System.nanoTime();
         stats.memdumpTime += (m1 - m0) / 1000;
         int pagesId = nextPagesId++;
+        mem.expect(runs.bytes());
         mem.write(t, runs, dir, pagesId);
         Log.info("task " + pid + ": " + (runs.bytes() >>> 12) + " pages saved");
     }

@@ -159,6 +159,26 @@ final class MemoryDumper {
         return m;
     }
 
+    /** Print a progress line on stderr (a terminal) while pages are written. */
+    boolean progress;
+    private long progressTotal, progressDone, progressLast;
+
+    /** Announces how many bytes the dump is going to write. */
+    void expect(long bytes) {
+        progressTotal += bytes;
+    }
+
+    private void progress(TaskNode t, long bytes) {
+        progressDone += bytes;
+        if (!progress || progressTotal < (64L << 20)) return;
+        if (progressDone - progressLast < (32L << 20) && progressDone < progressTotal) return;
+        progressLast = progressDone;
+        System.err.printf("\rtask %d: %d%% of %d MiB of pages written", t.pid, progressDone * 100 / progressTotal,
+                progressTotal >> 20);
+        if (progressDone >= progressTotal) System.err.println();
+        System.err.flush();
+    }
+
     /** Runs of pages to save: parallel arrays filled by {@link #scan}. */
     static final class Runs {
         long[] addr = new long[64];
@@ -299,6 +319,7 @@ final class MemoryDumper {
                     }
                     bufs[slot].clear().limit((int) fill);
                     full.put(slot);
+                    progress(t, fill);
                     stats.pagesWritten += fill >>> 12;
                     stats.pagePipeBufs++;
                 }
