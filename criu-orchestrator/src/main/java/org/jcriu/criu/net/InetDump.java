@@ -62,6 +62,7 @@ public final class InetDump {
     private final Map<Long, Sock> byIno = new LinkedHashMap<>();
     private final Map<String, Long> inoOf = new HashMap<>(); // "pid:fd" -> ino
     private boolean locked;
+    private List<NetworkLock.Conn> lockedConns;
     private boolean closed;
     /** Time spent locking, pausing and saving connections, and locking alone, for the log. */
     long tcpNanos, lockNanos;
@@ -107,6 +108,7 @@ public final class InetDump {
             if (conns.isEmpty()) return;
             long t0 = System.nanoTime();
             locked = true;
+            lockedConns = conns;
             NetworkLock.lock(lockMethod, lockName, conns);
             long t1 = System.nanoTime();
             lockNanos = t1 - t0;
@@ -286,7 +288,7 @@ public final class InetDump {
             s.copy.close();
         }
         if (leaveRunning && locked) {
-            NetworkLock.unlock(lockMethod, lockName);
+            NetworkLock.unlock(lockMethod, lockName, lockedConns);
             locked = false;
         }
         if (err != null) throw err;
@@ -309,7 +311,7 @@ public final class InetDump {
         }
         if (locked) {
             try {
-                NetworkLock.unlock(lockMethod, lockName);
+                NetworkLock.unlock(lockMethod, lockName, lockedConns);
             } catch (IOException e) {
                 Log.error(e.getMessage());
             }

@@ -45,6 +45,7 @@ public final class InetRestore {
     private final List<Integer> connections = new ArrayList<>();
     private boolean closed;
     private final boolean hasConnections;
+    private final List<NetworkLock.Conn> conns = new ArrayList<>();
     long tcpNanos;
 
     InetRestore(Path imagesDir, NetworkLock.Method lockMethod) throws IOException {
@@ -57,7 +58,6 @@ public final class InetRestore {
                 if (f.getType() == FdTypes.INETSK && f.hasIsk()) entries.put((long) f.getId(), f.getIsk());
             }
         }
-        List<NetworkLock.Conn> conns = new ArrayList<>();
         for (InetSkEntry e : entries.values()) {
             if (e.getProto() == NetLib.IPPROTO_TCP && repairable(e.getState())) {
                 conns.add(new NetworkLock.Conn(SockAddr.fromWords(e.getFamily(), e.getSrcAddrList(), e.getSrcPort()),
@@ -65,7 +65,7 @@ public final class InetRestore {
             }
         }
         hasConnections = !conns.isEmpty();
-        if (hasConnections && !NetworkLock.locked(lockMethod, lockName)) {
+        if (hasConnections && !NetworkLock.locked(lockMethod, lockName, conns)) {
             NetworkLock.lock(lockMethod, lockName, conns);
         }
     }
@@ -194,7 +194,7 @@ public final class InetRestore {
         }
         long t0 = System.nanoTime();
         try {
-            if (hasConnections) NetworkLock.unlock(lockMethod, lockName);
+            if (hasConnections) NetworkLock.unlock(lockMethod, lockName, conns);
         } catch (IOException ex) {
             throw new RestoreException(ex.getMessage());
         }
@@ -210,7 +210,7 @@ public final class InetRestore {
             else NetLib.close(fd, true);
         }
         try {
-            if (hasConnections) NetworkLock.unlock(lockMethod, lockName);
+            if (hasConnections) NetworkLock.unlock(lockMethod, lockName, conns);
         } catch (IOException ex) {
             Log.error(ex.getMessage());
         }

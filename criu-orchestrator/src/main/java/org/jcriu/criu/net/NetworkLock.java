@@ -105,27 +105,52 @@ final class NetworkLock {
 
     /** Removes the lock called name, if there is one. */
     static void unlock(Method m, String name) throws IOException {
+        unlock(m, name, null);
+    }
+
+    /**
+     * Removes the lock called name, if there is one, looking only at the
+     * families of conns (null: both). One iptables-restore per family when the
+     * chain is there; a probe only when that fails.
+     */
+    static void unlock(Method m, String name, List<Conn> conns) throws IOException {
         if (m == Method.SKIP) return;
         if (m == Method.NFTABLES) {
             String t = table(name);
             run(List.of("nft", "-f", "-"), "add table inet " + t + "\ndelete table inet " + t + "\n");
             return;
         }
-        for (String tool : new String[] {"iptables", "ip6tables"}) {
-            String ch = chain(name);
-            if (!present(tool, ch)) continue;
-            run(List.of(tool + "-restore", "-w", "--noflush"), "*filter\n-D INPUT -j " + ch + "\n-D OUTPUT -j " + ch
-                    + "\n-F " + ch + "\n-X " + ch + "\nCOMMIT\n");
+        for (boolean v6 : new boolean[] {false, true}) {
+            if (!uses(conns, v6)) continue;
+            String tool = v6 ? "ip6tables" : "iptables", ch = chain(name);
+            List<String> err = new ArrayList<>();
+            int rc = exec(List.of(tool + "-restore", "-w", "--noflush"), "*filter\n-D INPUT -j " + ch + "\n-D OUTPUT -j "
+                    + ch + "\n-F " + ch + "\n-X " + ch + "\nCOMMIT\n", err);
+            if (rc != 0 && present(tool, ch)) {
+                throw new IOException("network lock: " + tool + "-restore failed to remove chain " + ch + ": "
+                        + String.join(" ", err).trim());
+            }
         }
     }
 
-    /** Whether the lock called name exists (any family). */
+    /** Whether the lock called name exists, in the families of conns (null: any). */
     static boolean locked(Method m, String name) throws IOException {
+        return locked(m, name, null);
+    }
+
+    static boolean locked(Method m, String name, List<Conn> conns) throws IOException {
         return switch (m) {
             case SKIP -> false;
             case NFTABLES -> exec(List.of("nft", "list", "table", "inet", table(name)), "") == 0;
-            case IPTABLES -> present("iptables", chain(name)) || present("ip6tables", chain(name));
+            case IPTABLES -> (uses(conns, false) && present("iptables", chain(name)))
+                    || (uses(conns, true) && present("ip6tables", chain(name)));
         };
+    }
+
+    private static boolean uses(List<Conn> conns, boolean v6) {
+        if (conns == null) return true;
+        for (Conn c : conns) if (c.v6() == v6) return true;
+        return false;
     }
 
     private static boolean present(String tool, String chain) throws IOException {
