@@ -269,6 +269,27 @@ class InetSocketsTest {
         }
     }
 
+    @Test
+    void restoreFailingBeforeItsSocketsStillRemovesTheDumpsLock() throws Exception {
+        String before = rules();
+        try (Peer peer = new Peer(false); Victim v = startEcho(peer, 1, false)) {
+            peer.conns.get(0).exchange(1000, 5000);
+            assertEquals(0, criu("dump", "-t", "" + v.pid, "-D", dir.toString(), "-o", "dump.log", "-R",
+                    "--tcp-established"), log(dir, "dump.log"));
+            // as a killing dump would have left it
+            java.net.Socket s = peer.conns.get(0).s;
+            NetworkLock.lock(NetworkLock.Method.IPTABLES, "" + v.pid, java.util.List.of(new NetworkLock.Conn(
+                    new SockAddr(NetLib.AF_INET, s.getInetAddress().getAddress(), s.getPort()),
+                    new SockAddr(NetLib.AF_INET, s.getLocalAddress().getAddress(), s.getLocalPort()))));
+            assertNotEquals(before, rules());
+            // the victim still holds its pid: the restore fails creating the tree, before any socket
+            String err = criuStderr("restore", "-D", dir.toString(), "-d", "-o", "restore.log", "--tcp-established");
+            assertTrue(err.startsWith("rc=1") && err.contains("already taken"), err);
+            assertEquals(before, rules(), "the dump's lock removed");
+            assertTrue(v.alive());
+        }
+    }
+
     static String out(Victim v) {
         try {
             return v.output();
