@@ -438,6 +438,10 @@ public final class Restorer {
     /** Below this many bytes one thread fills; above, a helper thread of the task takes half. */
     static final long PARALLEL_FILL_MIN = 128L << 20;
     static final long FILL_CHUNK = 32L << 20;
+    static final boolean POPULATE = Boolean.parseBoolean(System.getProperty("jcriu.restore.populate", "true"));
+    /** Threads filling pages: one per CPU, at most 4 (-Djcriu.restore.fillThreads=N overrides). */
+    static final int FILL_THREADS = Integer.getInteger("jcriu.restore.fillThreads",
+            Math.min(4, Runtime.getRuntime().availableProcessors()));
 
     /**
      * Pages go from pages-N.img straight into place with pread64 run by the
@@ -475,22 +479,27 @@ public final class Restorer {
                 len -= n;
             }
         }
-        int workers = total >= PARALLEL_FILL_MIN && Runtime.getRuntime().availableProcessors() > 1 ? 2 : 1;
-        RemoteTask helper = null;
+        int workers = total >= PARALLEL_FILL_MIN ? (int) Math.max(1, Math.min(FILL_THREADS, work.size())) : 1;
+        List<RemoteTask> helpers = new ArrayList<>();
         try {
-            if (workers == 2) {
+            for (int w = 1; w < workers; w++) {
                 int tid = cloneHelper(rt);
-                helper = RemoteTask.attached(tid, tramp);
-                threads.put(tid, helper);
+                RemoteTask h = RemoteTask.attached(tid, tramp);
+                threads.put(tid, h);
+                helpers.add(h);
             }
             Batch[] bs = new Batch[workers];
-            for (int w = 0; w < workers; w++) bs[w] = new Batch(w == 0 ? rt : helper, w, workers);
+            for (int w = 0; w < workers; w++) bs[w] = new Batch(w == 0 ? rt : helpers.get(w - 1), w, workers);
             int i = 0;
             while (i < work.size()) {
                 for (int w = 0; w < workers; w++) {
                     // chunks dealt in turn, so both threads finish together
                     for (int j = i + w; j < work.size() && bs[w].size() < bs[w].capacity(); j += workers) {
                         long[] c = work.get(j);
+                        if (POPULATE) {
+                            // allocate the pages in one call instead of one fault per page
+                            bs[w].flags(bs[w].op("madvise(MADV_POPULATE_WRITE)", NR_madvise, c[1], c[2], 23), Batch.F_ANY);
+                        }
                         int op = bs[w].op("pread64(pages-" + c[4] + ".img, 0x" + Long.toHexString(c[1]) + ")", NR_pread64, c[0], c[1], c[2], c[3]);
                         bs[w].flags(op, Batch.F_EQ_A2);
                     }
@@ -512,9 +521,9 @@ public final class Restorer {
                 i += taken;
             }
         } finally {
-            if (helper != null) {
-                threads.remove(helper.tid);
-                helper.exitThread();
+            for (RemoteTask h : helpers) {
+                threads.remove(h.tid);
+                h.exitThread();
             }
         }
         Batch b = new Batch(rt);
