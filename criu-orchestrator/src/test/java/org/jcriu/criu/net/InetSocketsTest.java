@@ -204,6 +204,37 @@ class InetSocketsTest {
     }
 
     @Test
+    void connectionWithBothEndsInTheTreeComesBack() throws Exception {
+        String before = rules();
+        try (Victim v = Victim.start("inet_pair")) {
+            int pid = v.pid;
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("child (\\d+)").matcher(v.output());
+            assertTrue(m.find(), v.output());
+            int child = Integer.parseInt(m.group(1));
+            v.awaitOutput("round 50 ok", 10_000);
+            assertEquals(0, criu("dump", "-t", "" + pid, "-D", dir.toString(), "-o", "dump.log", "-v4",
+                    "--tcp-established"), log(dir, "dump.log"));
+            awaitPidFree(pid);
+            awaitPidFree(child);
+            try {
+                int len = v.output().length();
+                assertEquals(0, criu("restore", "-D", dir.toString(), "-d", "-o", "restore.log", "-v4",
+                        "--tcp-established"), log(dir, "restore.log"));
+                assertEquals(before, rules());
+                long end = System.currentTimeMillis() + 10_000;
+                while (!v.output().substring(len).contains("ok") && System.currentTimeMillis() < end) Thread.sleep(20);
+                Thread.sleep(300);
+                String after = v.output().substring(len);
+                assertTrue(after.contains(" ok"), "rounds go on after restore: " + v.output());
+                assertFalse(v.output().contains("FAIL"), v.output());
+            } finally {
+                killAndReap(child);
+                killAndReap(pid);
+            }
+        }
+    }
+
+    @Test
     void leaveRunningDumpResumesTheConnectionAndUnlocks() throws Exception {
         String before = rules();
         try (Peer peer = new Peer(false); Victim v = startEcho(peer, 3, false)) {
