@@ -137,6 +137,12 @@ final class RestorePlan {
                     && files.get(v.u64(4)) != null && files.get(v.u64(4)).i32(1, 0) == 18) {
                 // a memfd mapping; CRIU 4.2 saves shared anonymous memory as a memfd named /dev/zero
                 ProtoMsg ino = memfdInodes.get(files.get(v.u64(4)).msg(20).u64(5));
+                if (ino != null && "/dev/zero".equals(ino.str(1)) && (status & TaskPlan.VmaPlan.FILE_PRIVATE) != 0) {
+                    // a private mapping of /dev/zero: the kernel makes it anonymous, backed by that file
+                    t.vmas.add(new TaskPlan.VmaPlan(v.u64(1), v.u64(2), v.u64(3), v.i32(5, 0), v.i32(6, 0) & ~0x20,
+                            status & ~TaskPlan.VmaPlan.MEMFD, v.u64(9), shmid, "/dev/zero"));
+                    continue;
+                }
                 if (ino == null || !"/dev/zero".equals(ino.str(1)) || (status & TaskPlan.VmaPlan.FILE_SHARED) == 0) {
                     throw new RestoreException("mapping 0x" + Long.toHexString(v.u64(1)) + " of task " + t.pid
                             + " (mm-" + t.pid + ".img) is backed by a memfd, not supported yet");
