@@ -237,20 +237,23 @@ public final class InetDump {
         Long ino = inoOf.get(pid + ":" + fd);
         if (ino == null) throw new IOException("task " + pid + ": fd " + fd + " is not an inet socket of this dump");
         Sock s = byIno.get(ino);
-        SkOpts0 o;
+        org.jcriu.images.proto.SkOptsEntry opts;
+        boolean v6only = false, freebind;
         try {
-            o = new SkOpts0(SkOpts.read(s.copy.fd(), s.proto == NetLib.IPPROTO_TCP),
-                    s.family == NetLib.AF_INET6 ? NetLib.getInt(s.copy.fd(), NetLib.IPPROTO_IPV6, NetLib.IPV6_V6ONLY,
-                            "IPV6_V6ONLY") != 0 : false,
-                    NetLib.getInt(s.copy.fd(), NetLib.IPPROTO_IP, NetLib.IP_FREEBIND, "IP_FREEBIND") != 0);
+            int c = s.copy.fd();
+            opts = SkOpts.read(c, s.proto == NetLib.IPPROTO_TCP);
+            if (s.family == NetLib.AF_INET6) {
+                v6only = NetLib.getInt(c, NetLib.IPPROTO_IPV6, NetLib.IPV6_V6ONLY, "IPV6_V6ONLY") != 0;
+            }
+            freebind = NetLib.getInt(c, NetLib.IPPROTO_IP, NetLib.IP_FREEBIND, "IP_FREEBIND") != 0;
         } catch (Errno e) {
             throw new IOException("task " + pid + ": fd " + fd + ": cannot read the socket's options: " + e.getMessage(), e);
         }
         InetSkEntry.Builder b = InetSkEntry.newBuilder().setId(id).setIno((int) s.ino).setFamily(s.family)
                 .setType(s.type).setProto(s.proto).setState(s.state).setSrcPort(s.src.port()).setDstPort(s.dst.port())
                 .setFlags(flags).setBacklog(s.backlog).addAllSrcAddr(s.src.words()).addAllDstAddr(s.dst.words())
-                .setFown(NO_FOWN).setOpts(o.opts).setIpOpts(IpOptsEntry.newBuilder().setFreebind(o.freebind));
-        if (s.family == NetLib.AF_INET6) b.setV6Only(o.v6only);
+                .setFown(NO_FOWN).setOpts(opts).setIpOpts(IpOptsEntry.newBuilder().setFreebind(freebind));
+        if (s.family == NetLib.AF_INET6) b.setV6Only(v6only);
         if (s.shutdown != 0) b.setShutdown(SkShutdown.forNumber(s.shutdown & 3));
         if (s.saved != null && !s.written) {
             try (ImageWriter w = dir.create(ImageType.TCP_STREAM, s.ino)) {
@@ -262,8 +265,6 @@ public final class InetDump {
         }
         return FileEntry.newBuilder().setType(FdTypes.INETSK).setId(id).setIsk(b).build();
     }
-
-    private record SkOpts0(org.jcriu.images.proto.SkOptsEntry opts, boolean v6only, boolean freebind) {}
 
     /**
      * The dump succeeded. leaveRunning: every paused connection resumes
