@@ -39,6 +39,10 @@ public final class CommonOptions {
     @Option(names = "--tcp-established", description = "checkpoint and restore established TCP connections")
     boolean tcpEstablished;
 
+    @Option(names = "--network-lock", paramLabel = "METHOD", defaultValue = "iptables",
+            description = "how connections are locked with --tcp-established: iptables (default), nftables or skip")
+    void networkLock(String method) { org.jcriu.criu.net.InetSockets.networkLock(method); }
+
     @Option(names = "--display-stats", description = "print the stats after the action")
     boolean displayStats;
 

@@ -2,8 +2,10 @@ package org.jcriu.criu.service;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Locale;
 import org.jcriu.criu.dump.DumpOptions;
 import org.jcriu.criu.dump.Dumper;
+import org.jcriu.criu.net.InetSockets;
 import org.jcriu.criu.restore.RestoreStats;
 import org.jcriu.criu.restore.Restorer;
 import org.jcriu.criu.util.Log;
@@ -70,6 +72,7 @@ public final class RpcService {
 
     private static void dump(CriuOpts o, CriuResp.Builder resp) throws Exception {
         RpcPaths paths = RpcPaths.of(o);
+        InetSockets.networkLock(o.getNetworkLock().name().toLowerCase(Locale.ROOT));
         try (Log log = Log.open(paths.log(), o.getLogLevel())) {
             Dumper.dump(new DumpOptions(o.getPid(), paths.images(), o.getLeaveRunning(), o.getShellJob(),
                     o.getExtUnixSk(), o.getFileLocks(), o.getTcpEstablished(), null, false));
@@ -79,6 +82,7 @@ public final class RpcService {
 
     private static void restore(CriuOpts o, CriuResp.Builder resp) throws Exception {
         RpcPaths paths = RpcPaths.of(o);
+        InetSockets.networkLock(o.getNetworkLock().name().toLowerCase(Locale.ROOT));
         try (Log log = Log.open(paths.log(), o.getLogLevel())) {
             Restorer.Result r = Restorer.restore(new Restorer.Options(paths.images(), o.getShellJob()));
             RestoreStats.write(paths.work(), r);
