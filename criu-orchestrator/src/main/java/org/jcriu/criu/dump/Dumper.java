@@ -427,10 +427,6 @@ public final class Dumper {
         final Map<Integer, Integer> secbits = new HashMap<>();
     }
 
-    private static TaskTimersEntry itimers() {
-        ItimerEntry zero = ItimerEntry.newBuilder().setIsec(0).setIusec(0).setVsec(0).setVusec(0).build();
-        return TaskTimersEntry.newBuilder().setReal(zero).setVirt(zero).setProf(zero).build();
-    }
 
     /** The 16 rlimits, from /proc/PID/limits (prlimit on another task needs CAP_SYS_RESOURCE). */
     private static TaskRlimitsEntry rlimits(int pid) throws IOException {
