@@ -717,9 +717,17 @@ public final class Restorer {
         } catch (InvalidProtocolBufferException e) {
             throw new RestoreException("corrupt core image: " + e.getMessage());
         }
-        // detach children before parents, threads before their leader
+        // detach children before parents, threads before their leader; stopped tasks stay stopped
+        java.util.Set<Integer> stopped = new java.util.HashSet<>();
+        for (TaskPlan t : plan.tasks) {
+            if (t.state == TaskPlan.TASK_STOPPED) for (int tid : t.threads) stopped.add(tid);
+        }
         List<RemoteTask> all = new ArrayList<>(threads.values());
-        for (int i = all.size() - 1; i >= 0; i--) all.get(i).detach();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            RemoteTask rt = all.get(i);
+            if (stopped.contains(rt.tid)) rt.pt("PTRACE_DETACH(SIGSTOP)", RestoreSys.PTRACE_DETACH, 0, RestoreSys.SIGSTOP);
+            else rt.detach();
+        }
     }
 
     /** Saved registers (restartable syscalls handled), xstate and signal mask into a stopped thread. */

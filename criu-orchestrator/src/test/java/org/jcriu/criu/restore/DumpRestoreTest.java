@@ -70,4 +70,73 @@ class DumpRestoreTest {
             assertFalse(Files.exists(Path.of("/proc/" + pid)), "the root was reaped by criu");
         }
     }
+
+    static String stat(int pid) throws Exception {
+        String s = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        return s.substring(s.lastIndexOf(')') + 2);
+    }
+
+    /** State, ppid (not for the root, whose parent is whoever restored it), pgid, sid from /proc/PID/stat. */
+    static String place(int pid, boolean root) throws Exception {
+        String[] f = stat(pid).split(" ");
+        String state = f[0].equals("Z") || f[0].equals("T") ? f[0] : "alive"; // R/S/D are moments
+        return state + " " + (root ? "-" : f[1]) + " " + f[2] + " " + f[3];
+    }
+
+    @Test
+    void treeWithGroupsZombieAndStoppedChildComesBack() throws Exception {
+        try (Victim v = Victim.start("tree")) {
+            String[] ready = v.output().trim().split("\\s+");
+            int root = v.pid, a = Integer.parseInt(ready[1]), z = Integer.parseInt(ready[2]), s = Integer.parseInt(ready[3]);
+            int grand = Integer.parseInt(Files.readString(Path.of("/proc/" + a + "/task/" + a + "/children")).trim());
+            int[] pids = {root, a, z, s, grand};
+            String[] before = new String[pids.length];
+            for (int i = 0; i < pids.length; i++) before[i] = place(pids[i], i == 0);
+            String mapsBefore = maps(root);
+            assertEquals(0, criu("dump", "-t", "" + root, "-D", dir.toString(), "-o", "dump.log"));
+            for (int p : pids) awaitPidFree(p);
+            assertEquals(0, criu("restore", "-D", dir.toString(), "-d", "-o", "restore.log", "-v4"));
+            try {
+                for (int i = 0; i < pids.length; i++) {
+                    // a zombie exits and a stopped task stops just after the detach
+                    for (int k = 0; k < 200 && !before[i].equals(place(pids[i], i == 0)); k++) Thread.sleep(5);
+                    assertEquals(before[i], place(pids[i], i == 0), "task " + pids[i]);
+                }
+                assertEquals(mapsBefore, maps(root));
+            } finally {
+                for (int i = pids.length - 1; i >= 0; i--) killAndReap(pids[i]);
+            }
+        }
+    }
+
+    @Test
+    void threadsComeBackWithTheirTids() throws Exception {
+        try (Victim v = Victim.start("threads", "6")) {
+            int pid = v.pid;
+            java.util.List<String> tids;
+            try (var st = Files.list(Path.of("/proc/" + pid + "/task"))) {
+                tids = st.map(p -> p.getFileName().toString()).sorted().toList();
+            }
+            String before = maps(pid);
+            assertEquals(0, criu("dump", "-t", "" + pid, "-D", dir.toString(), "-o", "dump.log"));
+            awaitPidFree(pid);
+            assertEquals(0, criu("restore", "-D", dir.toString(), "-d", "-o", "restore.log"));
+            try {
+                java.util.List<String> now;
+                try (var st = Files.list(Path.of("/proc/" + pid + "/task"))) {
+                    now = st.map(p -> p.getFileName().toString()).sorted().toList();
+                }
+                assertEquals(tids, now, "same tids, no helper thread left");
+                assertEquals(before, maps(pid));
+                // every thread runs: its utime/stime or voluntary switches move on
+                Thread.sleep(200);
+                for (String t : now) {
+                    String status = Files.readString(Path.of("/proc/" + pid + "/task/" + t + "/status"));
+                    assertFalse(status.contains("State:\tT"), status);
+                }
+            } finally {
+                killAndReap(pid);
+            }
+        }
+    }
 }
