@@ -85,6 +85,9 @@ int main(int argc, char **argv)
 	if (sc_corrupt())
 		setpgid(e, e);
 	sc_wait();
+	/* the root's parent is outside the tree (the launcher's reaper, then
+	 * whoever restored it): not part of the state */
+	was.ppid = getppid();
 	check_self(&was, "root");
 	SC_CHECK(getpgid(e) == a_pid, "E's group %d, was %d", getpgid(e), a_pid);
 	sc_stop_child(a_pid, "A");

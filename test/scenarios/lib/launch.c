@@ -1,7 +1,7 @@
 /*
  * launch: starts a scenario program detached from the caller.
  *
- *   launch [--no-setsid] [--log FILE] [--cwd DIR] -- PROGRAM [ARGS...]
+ *   launch [--no-setsid] [--reaper] [--log FILE] [--cwd DIR] -- PROGRAM [ARGS...]
  *
  * Double fork: the intermediate process exits at once, so the program is
  * re-parented to init (or the nearest subreaper) and never becomes a child
@@ -12,6 +12,13 @@
  * stdin is /dev/null; stdout and stderr go to FILE (appended; /dev/null
  * without --log). Every other descriptor is closed. Prints the program's
  * pid on stdout and exits 0 once the exec has succeeded (127 if it failed).
+ *
+ * --reaper: the intermediate process stays, as a child subreaper with its
+ * stdio on /dev/null, and reaps the program and any orphan of its tree as
+ * soon as they die (init here takes 1 to 2 s), then exits when it has no
+ * child left. It never traces and never waits for stopped children, so
+ * ptrace stops are not taken from the tracer. Used by the JUnit runners:
+ * after a dump the pids are free at once.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -19,24 +26,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: launch [--no-setsid] [--log FILE] [--cwd DIR] -- PROGRAM [ARGS...]\n");
+	fprintf(stderr, "usage: launch [--no-setsid] [--reaper] [--log FILE] [--cwd DIR] -- PROGRAM [ARGS...]\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
-	int do_setsid = 1;
+	int do_setsid = 1, reaper = 0;
 	const char *log = "/dev/null", *cwd = NULL;
 	int i;
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--no-setsid"))
 			do_setsid = 0;
+		else if (!strcmp(argv[i], "--reaper"))
+			reaper = 1;
 		else if (!strcmp(argv[i], "--log") && i + 1 < argc)
 			log = argv[++i];
 		else if (!strcmp(argv[i], "--cwd") && i + 1 < argc)
@@ -76,11 +86,27 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (mid == 0) {
+		if (reaper) {
+			setsid();   /* out of the caller's session and process group */
+			prctl(PR_SET_CHILD_SUBREAPER, 1);
+		}
 		pid_t pid = fork();
 		if (pid < 0)
 			_exit(1);
 		if (pid > 0) {
 			(void)!write(pidpipe[1], &pid, sizeof(pid));
+			if (!reaper)
+				_exit(0);
+			/* stay as the reaper: let go of the caller's stdio and pipes */
+			prctl(PR_SET_NAME, "launch-reaper");
+			dup2(nullfd, 0);
+			int devnull = open("/dev/null", O_WRONLY);
+			dup2(devnull, 1);
+			dup2(devnull, 2);
+			for (int fd = 3; fd < 1024; fd++)
+				close(fd);
+			while (wait(NULL) > 0 || errno == EINTR)
+				;
 			_exit(0);
 		}
 		/* the scenario process */
@@ -109,8 +135,9 @@ int main(int argc, char **argv)
 	close(pidpipe[1]);
 	close(execpipe[1]);
 	int st;
-	while (waitpid(mid, &st, 0) < 0 && errno == EINTR)
-		;
+	if (!reaper)   /* the reaper stays; init inherits it when we exit */
+		while (waitpid(mid, &st, 0) < 0 && errno == EINTR)
+			;
 	pid_t pid = 0;
 	if (read(pidpipe[0], &pid, sizeof(pid)) != sizeof(pid) || pid <= 0) {
 		fprintf(stderr, "launch: fork of the program failed\n");

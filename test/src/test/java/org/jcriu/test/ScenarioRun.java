@@ -47,7 +47,7 @@ final class ScenarioRun implements AutoCloseable {
         Path exe = ScenarioEnv.BIN.resolve(name);
         if (!Files.isExecutable(exe))
             throw new AssertionError("scenario binary missing: " + exe + " (make -C test/scenarios)");
-        List<String> cmd = new ArrayList<>(List.of(ScenarioEnv.LAUNCH.toString(),
+        List<String> cmd = new ArrayList<>(List.of(ScenarioEnv.LAUNCH.toString(), "--reaper",
                 "--log", dir.resolve("log").toString(), "--cwd", dir.toString(), "--",
                 exe.toString(), "--status", dir.resolve("status").toString()));
         cmd.addAll(List.of(scenarioArgs));
