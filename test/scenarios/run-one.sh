@@ -8,7 +8,8 @@ bin=${SCENARIO_BIN:-$here/../target/scenarios}
 name=$1; shift
 dir=$here/../target/run/$name-manual
 rm -rf "$dir"; mkdir -p "$dir"
-pid=$("$bin/launch" --log "$dir/log" --cwd "$dir" -- "$bin/$name" --status "$dir/status" "$@") || exit 1
+lopts=$(sed -n 's/.*LAUNCH_OPTS:[[:space:]]*\([^*]*\).*/\1/p' "$here/$name.c")
+pid=$("$bin/launch" --reaper $lopts --log "$dir/log" --cwd "$dir" -- "$bin/$name" --status "$dir/status" "$@") || exit 1
 for i in $(seq 1 1000); do grep -q -e '^READY' -e '^FAIL' "$dir/status" 2>/dev/null && break; sleep 0.01; done
 kill -TERM "$pid"
 for i in $(seq 1 1000); do grep -q -e '^PASS' -e '^FAIL' "$dir/status" 2>/dev/null && break; sleep 0.01; done

@@ -28,6 +28,7 @@ final class ScenarioEnv {
             SOURCES.resolve("SUPPORTED").toString())).toAbsolutePath();
 
     private static final Pattern OPTS = Pattern.compile("CRIU_OPTS:\\s*([^*\\n]*)");
+    private static final Pattern LAUNCH_OPTS = Pattern.compile("LAUNCH_OPTS:\\s*([^*\\n]*)");
 
     /** Every scenario name: one per test/scenarios/*.c (sorted). */
     static List<String> names() {
@@ -52,7 +53,16 @@ final class ScenarioEnv {
 
     /** Extra criu options a scenario declares with a "CRIU_OPTS: ..." comment line. */
     static List<String> criuOpts(String name) {
-        Matcher m = OPTS.matcher(source(name));
+        return opts(OPTS, name);
+    }
+
+    /** Extra launcher options a scenario declares with a "LAUNCH_OPTS: ..." comment line. */
+    static List<String> launchOpts(String name) {
+        return opts(LAUNCH_OPTS, name);
+    }
+
+    private static List<String> opts(Pattern p, String name) {
+        Matcher m = p.matcher(source(name));
         List<String> out = new ArrayList<>();
         while (m.find())
             out.addAll(Arrays.stream(m.group(1).trim().split("\\s+")).filter(s -> !s.isEmpty()).toList());

@@ -48,8 +48,9 @@ final class ScenarioRun implements AutoCloseable {
         if (!Files.isExecutable(exe))
             throw new AssertionError("scenario binary missing: " + exe + " (make -C test/scenarios)");
         List<String> cmd = new ArrayList<>(List.of(ScenarioEnv.LAUNCH.toString(), "--reaper",
-                "--log", dir.resolve("log").toString(), "--cwd", dir.toString(), "--",
-                exe.toString(), "--status", dir.resolve("status").toString()));
+                "--log", dir.resolve("log").toString(), "--cwd", dir.toString()));
+        cmd.addAll(ScenarioEnv.launchOpts(name));
+        cmd.addAll(List.of("--", exe.toString(), "--status", dir.resolve("status").toString()));
         cmd.addAll(List.of(scenarioArgs));
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
