@@ -1,6 +1,8 @@
 /* Scheduling: the main thread runs SCHED_BATCH at nice 7, a second thread
- * SCHED_IDLE, a third SCHED_OTHER at nice 12. Policies and nice values
- * must be the same after the restore. */
+ * SCHED_FIFO priority 3 (it only sleeps), a third SCHED_OTHER at nice 12.
+ * Policies, priorities and nice values must be the same after the restore.
+ * (Not SCHED_IDLE: on a loaded machine such a thread may never run, and a
+ * freeze waiting for it would hang.) */
 #include "scenario.h"
 #include <pthread.h>
 #include <sched.h>
@@ -13,10 +15,11 @@ static void *thr(void *a)
 {
 	int id = (int)(long)a;
 	tid[id] = sc_gettid();
-	struct sched_param p = { 0 };
-	if (id == 0)
-		sched_setscheduler(0, SCHED_IDLE, &p);
-	else
+	if (id == 0) {
+		struct sched_param p = { 3 };
+		if (sched_setscheduler(0, SCHED_FIFO, &p))
+			sc_fail("SCHED_FIFO: %s", strerror(errno));
+	} else
 		setpriority(PRIO_PROCESS, 0, 12);
 	__sync_fetch_and_add(&started, 1);
 	while (!stop)
@@ -26,7 +29,9 @@ static void *thr(void *a)
 
 static void get(pid_t t, int *policy, int *nice)
 {
-	*policy = sched_getscheduler(t);
+	struct sched_param p;
+	sched_getparam(t, &p);
+	*policy = sched_getscheduler(t) | (p.sched_priority << 8);
 	errno = 0;
 	*nice = getpriority(PRIO_PROCESS, t);
 }
@@ -46,7 +51,7 @@ int main(int argc, char **argv)
 	get(getpid(), &pol[0], &nic[0]);
 	get(tid[0], &pol[1], &nic[1]);
 	get(tid[1], &pol[2], &nic[2]);
-	SC_CHECK(pol[0] == SCHED_BATCH && nic[0] == 7 && pol[1] == SCHED_IDLE && nic[2] == 12, "setup failed");
+	SC_CHECK(pol[0] == SCHED_BATCH && nic[0] == 7 && pol[1] == (SCHED_FIFO | 3 << 8) && nic[2] == 12, "setup failed");
 	sc_ready();
 	if (sc_corrupt())
 		setpriority(PRIO_PROCESS, tid[1], 13);
