@@ -298,15 +298,35 @@ public final class Parasite implements AutoCloseable {
         req.setLong(16, a1);
         req.setLong(24, a2);
         req.setLong(32, a3);
-        msg.send(sock, Pointer.nativeValue(req), 40, passFd >= 0 ? new int[] {passFd} : null, 0, passFd >= 0 ? 1 : 0);
+        send(passFd);
         return reply();
+    }
+
+    private void send(int passFd) {
+        try {
+            msg.send(sock, Pointer.nativeValue(req), 40, passFd >= 0 ? new int[] {passFd} : null, 0, passFd >= 0 ? 1 : 0);
+        } catch (ErrnoException e) {
+            if (e.errno() == Errno.EPIPE || e.errno() == 104 /* ECONNRESET */) {
+                watchLeader();
+                throw NoSuchProcessException.gone("sendmsg", "parasite of task " + pid + " hung up");
+            }
+            throw e;
+        }
     }
 
     private long reply() {
         while (Poll.poll(sock, Poll.POLLIN, 200) == 0) {
             watchLeader();
         }
-        long n = msg.receive(sock, Pointer.nativeValue(rep), 16, 0);
+        long n;
+        try {
+            n = msg.receive(sock, Pointer.nativeValue(rep), 16, 0);
+        } catch (ErrnoException e) {
+            if (e.errno() != 104 /* ECONNRESET */) {
+                throw e;
+            }
+            n = 0;
+        }
         if (n == 0) {
             watchLeader();
             throw NoSuchProcessException.gone("recvmsg", "parasite of task " + pid + " hung up");
@@ -597,7 +617,7 @@ public final class Parasite implements AutoCloseable {
                 req.setLong(8, remotePipe);
                 req.setLong(16, cnt);
                 req.setLong(24, 0);
-                msg.send(sock, Pointer.nativeValue(req), 40, null, 0, 0);
+                send(-1);
                 long moved = 0;
                 long result = Long.MIN_VALUE;
                 while (true) {

@@ -243,6 +243,24 @@ public final class Tracee implements AutoCloseable {
         return th;
     }
 
+    boolean hasOtherLiveThreads(TraceeThread t) {
+        for (TraceeThread o : threads.values()) {
+            if (o != t && !o.dead) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Collects the exits of threads other than {@code t} that have exited. */
+    void reapExitedSiblings(TraceeThread t) {
+        for (TraceeThread o : threads.values()) {
+            if (o != t && !o.dead && Wait.reapExit(o.tid)) {
+                o.dead = true;
+            }
+        }
+    }
+
     // ---- accessors -----------------------------------------------------------------------
 
     /** @return the task (thread group) id */
@@ -554,15 +572,15 @@ public final class Tracee implements AutoCloseable {
             attached = false;
             closeMem();
             trySignal(Signal.SIGKILL);
-            for (TraceeThread t : threads.values()) {
+            // the leader's exit is reported after the other threads' are collected: leader last
+            List<TraceeThread> order = new ArrayList<>(threads.values());
+            Collections.reverse(order);
+            for (TraceeThread t : order) {
                 while (!t.dead) {
                     try {
-                        long r = Wait.waitpid(t.tid, Wait.__WALL);
-                        int st = Wait.status(r);
-                        if (!Wait.WIFSTOPPED(st)) {
-                            t.dead = true;
-                        }
-                    } catch (ErrnoException e) {
+                        t.waitStop("kill");
+                        Ptrace.cont(t.tid, 0);
+                    } catch (NoSuchProcessException e) {
                         t.dead = true;
                     }
                 }

@@ -8,6 +8,7 @@ import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import java.util.ArrayList;
 import java.util.List;
+import org.jcriu.compel.sys.ErrnoException;
 import org.jcriu.compel.sys.NoSuchProcessException;
 import org.jcriu.compel.sys.Ptrace;
 import org.jcriu.compel.sys.Signal;
@@ -446,13 +447,45 @@ public final class TraceeThread {
 
     /** waitpid for this thread; an exit marks it dead and throws. @return the stop status */
     int waitStop(String what) {
-        long r = Wait.waitpid(tid, Wait.__WALL);
+        long r;
+        try {
+            r = tid == tracee.pid && tracee.hasOtherLiveThreads(this) ? waitLeader() : Wait.waitpid(tid, Wait.__WALL);
+        } catch (ErrnoException e) {
+            if (e.errno() != org.jcriu.compel.sys.Errno.ECHILD) {
+                throw e;
+            }
+            dead = true;
+            throw NoSuchProcessException.gone("waitpid", "thread " + tid + " is gone (" + what + ")");
+        }
         int st = Wait.status(r);
         if (!WIFSTOPPED(st)) {
             dead = true;
             throw NoSuchProcessException.gone("waitpid", "thread " + tid + " " + Wait.describe(st) + " during " + what);
         }
         return st;
+    }
+
+    /**
+     * Waits for the leader of a group with other traced threads. A dying group's leader is
+     * reported only once its other threads are reaped, which only the tracer can do: so the
+     * wait polls (a short spin, then growing sleeps) and reaps exited siblings meanwhile.
+     */
+    private long waitLeader() {
+        long spinEnd = System.nanoTime() + 50_000;
+        long sleep = 20_000;
+        while (true) {
+            long r = Wait.waitpid(tid, Wait.__WALL | Wait.WNOHANG);
+            if (Wait.pid(r) != 0) {
+                return r;
+            }
+            if (System.nanoTime() < spinEnd) {
+                Thread.onSpinWait();
+                continue;
+            }
+            tracee.reapExitedSiblings(this);
+            java.util.concurrent.locks.LockSupport.parkNanos(sleep);
+            sleep = Math.min(sleep * 2, 2_000_000);
+        }
     }
 
     void detach() {

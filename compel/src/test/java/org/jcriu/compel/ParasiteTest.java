@@ -48,7 +48,7 @@ class ParasiteTest {
         boolean stop = mode.equals("stopped");
         try (Victim v = Victim.start(stop ? "compute" : mode, "8")) {
             if (stop) {
-                Signal.kill(v.pid, Signal.SIGSTOP);
+                v.signal(Signal.SIGSTOP);
                 while (v.state() != 'T') {
                     Thread.sleep(1);
                 }
@@ -77,7 +77,7 @@ class ParasiteTest {
             if (stop) {
                 Thread.sleep(20);
                 assertEquals('T', v.state());
-                Signal.kill(v.pid, Signal.SIGCONT);
+                v.signal(Signal.SIGCONT);
             }
             Thread.sleep(50);
             assertPass(v.terminate());
@@ -175,6 +175,28 @@ class ParasiteTest {
         byte[] a = new byte[b.remaining()];
         b.get(a);
         return a;
+    }
+
+    @Test
+    void taskDyingMidwayIsAnErrorNotAHang() throws Exception {
+        try (Victim v = Victim.start("threads", "2")) {
+            Tracee t = Compel.seize(v.pid);
+            Parasite p = t.infect();
+            assertEquals(1, p.ping());
+            v.signal(Signal.SIGKILL);
+            org.junit.jupiter.api.Assertions.assertThrows(org.jcriu.compel.sys.NoSuchProcessException.class, () -> {
+                for (int i = 0; i < 1000; i++) {
+                    p.ping();
+                }
+            });
+            try {
+                t.close();
+            } catch (CompelException e) {
+                // a dead task may report its death once more
+            }
+            assertTrue(!t.isAttached());
+            p.close();
+        }
     }
 
     @Test

@@ -90,7 +90,7 @@ class TraceeTest {
     @Test
     void alreadyStoppedStaysStopped() throws Exception {
         try (Victim v = Victim.start("compute")) {
-            Signal.kill(v.pid, Signal.SIGSTOP);
+            v.signal(Signal.SIGSTOP);
             while (v.state() != 'T') {
                 Thread.sleep(1);
             }
@@ -101,7 +101,7 @@ class TraceeTest {
             }
             Thread.sleep(50);
             assertEquals('T', v.state());
-            Signal.kill(v.pid, Signal.SIGCONT);
+            v.signal(Signal.SIGCONT);
             Thread.sleep(50);
             assertNotEquals('T', v.state());
             assertPass(v.terminate());

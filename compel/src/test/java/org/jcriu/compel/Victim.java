@@ -10,6 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.jcriu.compel.sys.Fcntl;
+import org.jcriu.compel.sys.Pidfd;
+import org.jcriu.compel.sys.Poll;
 import org.jcriu.compel.sys.Signal;
 
 /**
@@ -22,11 +25,24 @@ final class Victim implements AutoCloseable {
 
     final int pid;
     final Path out;
+    /** signals go through a pidfd: pids are reused quickly here (pid_max 32768, busy machine) */
+    private final int pidfd;
     private boolean gone;
 
     private Victim(int pid, Path out) {
         this.pid = pid;
         this.out = out;
+        this.pidfd = Pidfd.open(pid);
+    }
+
+    /** Sends a signal to this victim (never to a process that took its pid later). */
+    void signal(int sig) {
+        Pidfd.sendSignal(pidfd, sig);
+    }
+
+    /** @return whether the victim has not exited yet */
+    boolean alive() {
+        return Poll.poll(pidfd, Poll.POLLIN, 0) == 0;
     }
 
     static synchronized void build() throws IOException, InterruptedException {
@@ -74,29 +90,14 @@ final class Victim implements AutoCloseable {
 
     /** Sends SIGTERM, waits for the exit, returns its output. */
     String terminate() throws Exception {
-        Signal.kill(pid, Signal.SIGTERM);
+        signal(Signal.SIGTERM);
         waitGone();
         return output();
     }
 
-    void waitGone() throws InterruptedException {
-        long end = System.nanoTime() + 10_000_000_000L;
-        while (Files.exists(Paths.get("/proc/" + pid + "/stat"))) {
-            try {
-                String st = Files.readString(Paths.get("/proc/" + pid + "/stat"));
-                if (st.substring(st.lastIndexOf(')') + 2).startsWith("Z")) {
-                    // exited; reaped by init later
-                    if (output().contains("PASS") || output().contains("FAIL")) {
-                        break;
-                    }
-                }
-            } catch (IOException e) {
-                break;
-            }
-            if (System.nanoTime() > end) {
-                throw new AssertionError("victim " + pid + " did not exit");
-            }
-            Thread.sleep(2);
+    void waitGone() {
+        if (Poll.poll(pidfd, Poll.POLLIN, 10_000) == 0) {
+            throw new AssertionError("victim " + pid + " did not exit");
         }
         gone = true;
     }
@@ -157,12 +158,13 @@ final class Victim implements AutoCloseable {
     public void close() {
         if (!gone) {
             try {
-                Signal.kill(pid, Signal.SIGKILL);
+                signal(Signal.SIGKILL);
             } catch (RuntimeException e) {
                 // already gone
             }
             gone = true;
         }
+        Fcntl.closeQuietly(pidfd);
         try {
             Files.deleteIfExists(out);
         } catch (IOException e) {

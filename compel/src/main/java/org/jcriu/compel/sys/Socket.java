@@ -22,6 +22,8 @@ public final class Socket {
     public static final int SOL_SOCKET = 1;
     public static final int SCM_RIGHTS = 1;
     public static final int MSG_DONTWAIT = 0x40;
+    /** no SIGPIPE when the peer is gone */
+    public static final int MSG_NOSIGNAL = 0x4000;
     public static final int MSG_CTRUNC = 0x8;
     public static final int MSG_TRUNC = 0x20;
     public static final int MSG_CMSG_CLOEXEC = 0x40000000;
@@ -74,7 +76,7 @@ public final class Socket {
             }
             long r;
             do {
-                r = Kernel.raw(Syscalls.SENDMSG, fd, com.sun.jna.Pointer.nativeValue(hdr), 0, 0, 0, 0);
+                r = Kernel.raw(Syscalls.SENDMSG, fd, com.sun.jna.Pointer.nativeValue(hdr), MSG_NOSIGNAL, 0, 0, 0);
             } while (r == -1 && Errno.last() == Errno.EINTR);
             if (r == -1) {
                 throw ErrnoException.of("sendmsg", Errno.last());

@@ -44,6 +44,37 @@ public final class Wait {
         return (r << 32) | (st.getInt(0) & 0xffffffffL);
     }
 
+    /** waitid: wait for exited children */
+    public static final int WEXITED = 4;
+    /** waitid idtype: one pid */
+    public static final int P_PID = 1;
+
+    private static final ThreadLocal<Memory> SIGINFO = ThreadLocal.withInitial(() -> new Memory(128));
+    private static final int WAITID = Syscalls.number("waitid");
+
+    /**
+     * Collects the exit of {@code tid} if it has exited, without touching its stops
+     * (waitid(P_PID, tid, WEXITED | WNOHANG | __WALL)).
+     *
+     * @return true if it had exited (now reaped) or is not ours to wait for any more
+     */
+    public static boolean reapExit(int tid) {
+        Memory info = SIGINFO.get();
+        info.setInt(12, 0); // si_pid
+        long r = Kernel.raw(WAITID, P_PID, tid, com.sun.jna.Pointer.nativeValue(info), WEXITED | WNOHANG | __WALL, 0, 0);
+        if (r == -1) {
+            int e = Errno.last();
+            if (e == Errno.ECHILD) {
+                return true;
+            }
+            if (e == Errno.EINTR) {
+                return false;
+            }
+            throw ErrnoException.of("waitid", e);
+        }
+        return info.getInt(12) == tid;
+    }
+
     /** @return the pid part of a {@link #waitpid} result */
     public static int pid(long result) {
         return (int) (result >>> 32);
