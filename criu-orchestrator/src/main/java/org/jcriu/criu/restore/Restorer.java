@@ -609,6 +609,33 @@ public final class Restorer {
         TaskState.posixTimers(b, timers.msgs(4), t.pid);
         b.run();
         roundTrips++;
+        // CPU-time itimers are rounded up by a tick when set: read back, take the tick off again
+        Batch g = new Batch(rt);
+        long[] got = new long[3];
+        for (int which = 1; which < 3; which++) {
+            ProtoMsg it = timers.msg(which + 1);
+            if (it == null || (it.u64(3) == 0 && it.u64(4) == 0)) continue;
+            got[which] = g.alloc(32);
+            g.op("getitimer(" + which + ")", 36, which, got[which]);
+        }
+        if (g.size() == 0) return;
+        g.run();
+        Batch fix = new Batch(rt);
+        for (int which = 1; which < 3; which++) {
+            if (got[which] == 0) continue;
+            ProtoMsg it = timers.msg(which + 1);
+            java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(g.readScratch(got[which], 32)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            bb.position(16);
+            long want = it.u64(3) * 1_000_000 + it.u64(4);
+            long have = bb.getLong() * 1_000_000 + bb.getLong();
+            long tick = have - want;
+            if (tick <= 0 || tick > 20_000 || want <= tick) continue;
+            long v = want - tick;
+            long val = fix.longs(it.u64(1), it.u64(2), v / 1_000_000, v % 1_000_000);
+            fix.op("setitimer(" + which + ")", NR_setitimer, which, val, 0);
+        }
+        fix.run();
+        roundTrips += 2;
     }
 
     private void createThreads(TaskPlan t, RemoteTask main) throws RestoreException, InvalidProtocolBufferException {
