@@ -203,6 +203,7 @@ public final class Parasite implements AutoCloseable {
         int other = (int) (pair >>> 32);
         try {
             sock = Pidfd.getfd(pidfd, other);
+            Socket.setReceiveTimeout(sock, 200);
         } finally {
             leader.doSyscall(Syscalls.CLOSE_NR, new long[] {other});
         }
@@ -315,17 +316,23 @@ public final class Parasite implements AutoCloseable {
     }
 
     private long reply() {
-        while (Poll.poll(sock, Poll.POLLIN, 200) == 0) {
-            watchLeader();
-        }
         long n;
-        try {
-            n = msg.receive(sock, Pointer.nativeValue(rep), 16, 0);
-        } catch (ErrnoException e) {
-            if (e.errno() != 104 /* ECONNRESET */) {
-                throw e;
+        while (true) {
+            try {
+                // blocking, with SO_RCVTIMEO: on timeout see what the leader is up to
+                n = msg.receive(sock, Pointer.nativeValue(rep), 16, 0);
+                break;
+            } catch (ErrnoException e) {
+                if (e.errno() == Errno.EAGAIN) {
+                    watchLeader();
+                    continue;
+                }
+                if (e.errno() != 104 /* ECONNRESET */) {
+                    throw e;
+                }
+                n = 0;
+                break;
             }
-            n = 0;
         }
         if (n == 0) {
             watchLeader();

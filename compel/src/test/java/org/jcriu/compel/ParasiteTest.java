@@ -200,6 +200,23 @@ class ParasiteTest {
     }
 
     @Test
+    void stopSignalArrivingWhileInfectedIsKept() throws Exception {
+        try (Victim v = Victim.start("compute")) {
+            try (Tracee t = Compel.seize(v.pid); Parasite p = t.infect()) {
+                v.signal(Signal.SIGSTOP);
+                Thread.sleep(20);
+                assertEquals(1, p.ping());
+                assertEquals(v.pid, p.misc().pid());
+            }
+            Thread.sleep(50);
+            assertEquals('T', v.state());
+            v.signal(Signal.SIGCONT);
+            Thread.sleep(20);
+            assertPass(v.terminate());
+        }
+    }
+
+    @Test
     void thousandCycles() throws Exception {
         try (Victim v = Victim.start("threads", "2")) {
             String before = v.snapshot();

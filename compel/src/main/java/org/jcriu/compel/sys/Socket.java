@@ -30,6 +30,18 @@ public final class Socket {
     /** The most fds one SCM_RIGHTS message may carry */
     public static final int SCM_MAX_FD = 253;
 
+    /** SOL_SOCKET option: receive timeout (struct timeval) */
+    public static final int SO_RCVTIMEO = 20;
+
+    /** setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, {sec, usec}): blocking receives give up with EAGAIN. */
+    public static void setReceiveTimeout(int fd, long millis) {
+        Memory tv = new Memory(16);
+        tv.setLong(0, millis / 1000);
+        tv.setLong(8, (millis % 1000) * 1000);
+        Kernel.call("setsockopt(SO_RCVTIMEO)", Syscalls.number("setsockopt"), fd, SOL_SOCKET, SO_RCVTIMEO,
+                com.sun.jna.Pointer.nativeValue(tv), 16, 0);
+    }
+
     /** socketpair(domain, type, 0). @return the two fds */
     public static int[] socketpair(int domain, int type) {
         Memory m = new Memory(8);
