@@ -506,6 +506,14 @@ public final class Dumper {
                 }
             }
         }
+        if (!extra.fifoData.isEmpty()) {
+            try (ImageOut o = ImageOut.create(dir, "fifo-data.img", Magic.FIFO_DATA)) {
+                for (Object[] pd : extra.fifoData) {
+                    o.entry((PipeDataEntry) pd[0]);
+                    o.raw(((ByteBuffer) pd[1]).rewind());
+                }
+            }
+        }
         if (!extra.remaps.isEmpty()) {
             try (ImageOut o = ImageOut.create(dir, "remap-fpath.img", Magic.REMAP_FPATH)) {
                 for (RemapFilePathEntry e : extra.remaps) o.entry(e);

@@ -49,10 +49,16 @@ import org.jcriu.images.proto.Timeval;
  */
 final class FdDumper {
     static final int O_CLOEXEC = 02000000, O_ACCMODE = 3, FD_CLOEXEC = 1;
+    /**
+     * EFD_SEMAPHORE is not an open flag: it is kept in bit 0 of EventfdFileEntry.flags, which an
+     * eventfd (always O_RDWR) never uses; the restore passes it to eventfd(2).
+     */
+    static final int EFD_SEMAPHORE = 1;
 
     /** Extra images the fds need, written once at the end. */
     static final class Extra {
         final List<Object[]> pipeData = new ArrayList<>(); // {PipeDataEntry, ByteBuffer}
+        final List<Object[]> fifoData = new ArrayList<>(); // {PipeDataEntry, ByteBuffer}
         final List<RemapFilePathEntry> remaps = new ArrayList<>();
         final List<Object[]> ghosts = new ArrayList<>(); // {GhostFileEntry, ByteBuffer, id}
         final Map<Long, Boolean> pipesSeen = new HashMap<>();
@@ -99,6 +105,7 @@ final class FdDumper {
                     continue; // closed meanwhile (cannot happen while frozen)
                 }
                 FdTypes type = kind(t, fd, link, fi);
+                if (type == FdTypes.REG && isFifo(t, fd)) type = FdTypes.FIFO;
                 int fdflags = (fi.flags() & O_CLOEXEC) != 0 ? FD_CLOEXEC : 0;
                 int id = save(t, pidfd, fd, link, fi, type);
                 for (String l : fi.locks()) lock(t, fd, l);
@@ -152,6 +159,24 @@ final class FdDumper {
         int flags = fi.flags() & ~O_CLOEXEC;
         switch (type) {
             case REG -> files.add(regFile(t, fd, link, fi, id, flags));
+            case FIFO -> {
+                // the FIFO's path as a regular file entry, the pipe behind it, its data in fifo-data.img
+                Map<String, Object> a = Files.readAttributes(ProcFs.pid(t.pid).resolve("fd").resolve(Integer.toString(fd)),
+                        "unix:mode,ino");
+                long ino = (Long) a.get("ino");
+                String pathKey = "fifo-path:" + ino + ":" + link + ":" + flags;
+                Integer regId = files.opened.get(pathKey);
+                if (regId == null) {
+                    regId = files.newId();
+                    files.opened.put(pathKey, regId);
+                    files.add(FileEntry.newBuilder().setType(FdTypes.REG).setId(regId).setReg(RegFileEntry.newBuilder()
+                            .setId(regId).setFlags(flags).setPos(0).setFown(FileTable.NO_FOWN).setName(link)
+                            .setMode((Integer) a.get("mode"))).build());
+                }
+                if (extra.pipesSeen.putIfAbsent(ino, Boolean.TRUE) == null) pipeData(t, fd, ino, extra.fifoData);
+                files.add(FileEntry.newBuilder().setType(FdTypes.FIFO).setId(id).setFifo(org.jcriu.images.proto.FifoEntry
+                        .newBuilder().setId(id).setPipeId((int) ino).setRegfId(regId)).build());
+            }
             case PIPE -> files.add(pipe(t, fd, link, fi, id, flags));
             case MEMFD -> {
                 Path p = ProcFs.pid(t.pid).resolve("fd").resolve(Integer.toString(fd));
@@ -163,7 +188,8 @@ final class FdDumper {
             case INOTIFY -> files.add(inotify(t, fi, id, flags));
             case UNIXSK -> files.add(socket(t, pidfd, fd, link, fi, id, flags));
             case EVENTFD -> files.add(FileEntry.newBuilder().setType(type).setId(id).setEfd(EventfdFileEntry.newBuilder()
-                    .setId(id).setFlags(flags).setFown(FileTable.NO_FOWN).setCounter(fi.eventfdCount())).build());
+                    .setId(id).setFlags(flags | (fi.eventfdSemaphore() ? EFD_SEMAPHORE : 0)).setFown(FileTable.NO_FOWN)
+                    .setCounter(fi.eventfdCount())).build());
             case SIGNALFD -> files.add(FileEntry.newBuilder().setType(type).setId(id).setSgfd(SignalfdEntry.newBuilder()
                     .setId(id).setFlags(flags).setFown(FileTable.NO_FOWN).setSigmask(fi.sigmask())).build());
             case TIMERFD -> {
@@ -392,37 +418,45 @@ final class FdDumper {
         }
     }
 
-    private FileEntry pipe(TaskNode t, int fd, String link, Fdinfo fi, int id, int flags) throws IOException {
-        long ino = Long.parseLong(link.substring(6, link.length() - 1));
-        if (extra.pipesSeen.putIfAbsent(ino, Boolean.TRUE) == null) {
-            Path p = ProcFs.pid(t.pid).resolve("fd").resolve(Integer.toString(fd));
-            try (Fd rd = Pipes.open(p.toString(), Pipes.O_NONBLOCK | Pipes.O_CLOEXEC)) {
-                int bytes = Pipes.available(rd.fd());
-                int size = Pipes.size(rd);
-                if (bytes > 0) {
-                    Fd[] mine = Pipes.pipe(Pipes.O_NONBLOCK | Pipes.O_CLOEXEC);
-                    try {
-                        if (Pipes.size(mine[1]) < size) Pipes.setSize(mine[1], size);
-                        long got = Pipes.tee(rd, mine[1], bytes, Pipes.SPLICE_F_NONBLOCK);
-                        if (got != bytes) throw new IOException("task " + t.pid + ": fd " + fd + ": tee copied " + got
-                                + " of " + bytes + " bytes of pipe " + ino);
-                        ByteBuffer data = ByteBuffer.allocateDirect(bytes);
-                        Pointer ptr = Native.getDirectBufferPointer(data);
-                        long n = 0;
-                        while (n < bytes) {
-                            long r = Pipes.read(mine[0].fd(), ptr.share(n), bytes - n);
-                            if (r <= 0) break;
-                            n += r;
-                        }
-                        extra.pipeData.add(new Object[] {PipeDataEntry.newBuilder().setPipeId((int) ino).setBytes(bytes)
-                                .setSize(size).build(), data});
-                    } finally {
-                        mine[0].close();
-                        mine[1].close();
+    /** Pipe (or FIFO) content read without consuming it: tee() from a new read end into a pipe of ours. */
+    private void pipeData(TaskNode t, int fd, long ino, List<Object[]> sink) throws IOException {
+        Path p = ProcFs.pid(t.pid).resolve("fd").resolve(Integer.toString(fd));
+        try (Fd rd = Pipes.open(p.toString(), Pipes.O_NONBLOCK | Pipes.O_CLOEXEC)) {
+            int bytes = Pipes.available(rd.fd());
+            int size = Pipes.size(rd);
+            if (bytes > 0) {
+                Fd[] mine = Pipes.pipe(Pipes.O_NONBLOCK | Pipes.O_CLOEXEC);
+                try {
+                    if (Pipes.size(mine[1]) < size) Pipes.setSize(mine[1], size);
+                    long got = Pipes.tee(rd, mine[1], bytes, Pipes.SPLICE_F_NONBLOCK);
+                    if (got != bytes) throw new IOException("task " + t.pid + ": fd " + fd + ": tee copied " + got
+                            + " of " + bytes + " bytes of pipe " + ino);
+                    ByteBuffer data = ByteBuffer.allocateDirect(bytes);
+                    Pointer ptr = Native.getDirectBufferPointer(data);
+                    long n = 0;
+                    while (n < bytes) {
+                        long r = Pipes.read(mine[0].fd(), ptr.share(n), bytes - n);
+                        if (r <= 0) break;
+                        n += r;
                     }
+                    sink.add(new Object[] {PipeDataEntry.newBuilder().setPipeId((int) ino).setBytes(bytes)
+                            .setSize(size).build(), data});
+                } finally {
+                    mine[0].close();
+                    mine[1].close();
                 }
             }
         }
+    }
+
+    private static boolean isFifo(TaskNode t, int fd) throws IOException {
+        Object m = Files.readAttributes(ProcFs.pid(t.pid).resolve("fd").resolve(Integer.toString(fd)), "unix:mode").get("mode");
+        return ((Integer) m & 0170000) == 0010000;
+    }
+
+    private FileEntry pipe(TaskNode t, int fd, String link, Fdinfo fi, int id, int flags) throws IOException {
+        long ino = Long.parseLong(link.substring(6, link.length() - 1));
+        if (extra.pipesSeen.putIfAbsent(ino, Boolean.TRUE) == null) pipeData(t, fd, ino, extra.pipeData);
         return FileEntry.newBuilder().setType(FdTypes.PIPE).setId(id).setPipe(PipeEntry.newBuilder().setId(id)
                 .setPipeId((int) ino).setFlags(flags).setFown(FileTable.NO_FOWN)).build();
     }

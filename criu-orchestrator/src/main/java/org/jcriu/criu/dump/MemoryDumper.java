@@ -150,6 +150,8 @@ final class MemoryDumper {
     /** The madvise bits CRIU keeps, from smaps VmFlags. */
     static long madv(Vma v) {
         long m = 0;
+        if (v.hasFlag("rr")) m |= 1L << 1; // MADV_RANDOM
+        if (v.hasFlag("sr")) m |= 1L << 2; // MADV_SEQUENTIAL
         if (v.hasFlag("hg")) m |= 1L << 14; // MADV_HUGEPAGE
         if (v.hasFlag("nh")) m |= 1L << 15; // MADV_NOHUGEPAGE
         if (v.hasFlag("dc")) m |= 1L << 10; // MADV_DONTFORK
