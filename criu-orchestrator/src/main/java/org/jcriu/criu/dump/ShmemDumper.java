@@ -86,8 +86,21 @@ final class ShmemDumper {
                         long len = r[1] - r[0];
                         pm.entry(PagemapEntry.newBuilder().setVaddr(r[0]).setCompatNrPages(0)
                                 .setFlags(MemoryDumper.PE_PRESENT).setNrPages(len >>> 12).build());
+                        // the last page may go past the end of the file: copy what is there, pad with zeros
+                        long data = Math.max(0, Math.min(r[1], size) - r[0]);
                         long done = 0;
-                        while (done < len) done += in.transferTo(r[0] + done, len - done, out);
+                        while (done < data) {
+                            long n = in.transferTo(r[0] + done, data - done, out);
+                            if (n <= 0) break;
+                            done += n;
+                        }
+                        if (done < len) {
+                            java.nio.ByteBuffer zeros = java.nio.ByteBuffer.allocateDirect((int) Math.min(len - done, 1 << 20));
+                            while (done < len) {
+                                zeros.clear().limit((int) Math.min(zeros.capacity(), len - done));
+                                done += out.write(zeros);
+                            }
+                        }
                         stats.shpagesWritten += len >>> 12;
                     }
                 }
