@@ -96,7 +96,7 @@ final class FdRestorer {
                     long a = b.alloc(8);
                     pipes.put(pipeId, new long[] {b.op("pipe2 for pipe " + pipeId, Restorer.NR_pipe2, a, 0), a});
                 }
-            } else if (type == 5) {
+            } else if (type == 5 && f.msg(16).u64(8) != 0) {
                 ProtoMsg u = f.msg(16);
                 long ino = u.u64(2), peer = u.u64(8);
                 if (!pairs.containsKey(ino)) {
@@ -208,6 +208,14 @@ final class FdRestorer {
                 }
                 case 5 -> {
                     ProtoMsg u = f.msg(16);
+                    if (u.u64(8) == 0) {
+                        // neither bound nor connected: a plain socket
+                        src = b.op("socket(AF_UNIX, " + u.u64(3) + ")", 41, 1, u.u64(3), 0);
+                        if ((u.u64(5) & Restorer.O_NONBLOCK) != 0) {
+                            b.useResult(b.op("fcntl(F_SETFL) unix socket", Restorer.NR_fcntl, 0, F_SETFL, Restorer.O_NONBLOCK), 1, src);
+                        }
+                        break;
+                    }
                     known = pairFds.get(u.u64(2))[0];
                     if ((u.u64(5) & Restorer.O_NONBLOCK) != 0) b.op("fcntl(F_SETFL) unix socket", Restorer.NR_fcntl, known, F_SETFL, Restorer.O_NONBLOCK);
                 }

@@ -216,6 +216,7 @@ final class RestorePlan {
                 if (file == null) throw new RestoreException("image " + fdinfo + ": fd " + f.u64(4) + " refers to file id " + id + " missing from files.img");
                 int type = f.i32(3, 0);
                 if (type == FD_REG) regPath(id, "fd " + f.u64(4) + " of task " + t.pid);
+                if (type == 5) checkUnix(file, fdinfo, f.u64(4), t.pid);
                 if (!java.util.Set.of(FD_REG, FD_PIPE, 4, 5, FD_EVENTFD, FD_EVENTPOLL, FD_SIGNALFD, FD_TIMERFD).contains(type)) {
                     throw new RestoreException("fd " + f.u64(4) + " of task " + t.pid + " (" + fdinfo + ") is of kind "
                             + type + ", not supported yet");
@@ -266,6 +267,27 @@ final class RestorePlan {
             throw new RestoreException("image " + pp + " is missing");
         }
         t.pagemap.sort((a, b) -> Long.compareUnsigned(a[0], b[0]));
+    }
+
+    /** Unix sockets the restore can make: socketpairs (both ends in the tree) and unbound, unconnected ones. */
+    private void checkUnix(ProtoMsg file, String fdinfo, long fd, int pid) throws RestoreException, InvalidProtocolBufferException {
+        ProtoMsg u = file.msg(16);
+        if (u == null) throw new RestoreException("image files.img is corrupt: unix socket id " + file.u64(2) + " has no usk entry");
+        com.google.protobuf.ByteString name = u.bytes(11);
+        String what = "fd " + fd + " of task " + pid + " (" + fdinfo + ") is a unix socket ";
+        if (name != null && !name.isEmpty()) {
+            throw new RestoreException(what + "bound to " + (name.byteAt(0) == 0 ? "@" + name.substring(1).toStringUtf8()
+                    : name.toStringUtf8()) + "; named unix sockets are not supported yet");
+        }
+        if (u.u64(4) == 10) throw new RestoreException(what + "listening; not supported yet");
+        long peer = u.u64(8);
+        if (peer != 0) {
+            boolean found = false;
+            for (ProtoMsg f : files.values()) {
+                if (f.i32(1, 0) == 5 && f.msg(16) != null && f.msg(16).u64(2) == peer) found = true;
+            }
+            if (!found) throw new RestoreException(what + "connected to a peer outside the tree (ino " + peer + "); not supported yet");
+        }
     }
 
     private List<Images.Entry> sockQueues;
