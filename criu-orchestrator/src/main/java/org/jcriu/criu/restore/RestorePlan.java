@@ -276,8 +276,8 @@ final class RestorePlan {
         com.google.protobuf.ByteString name = u.bytes(11);
         String what = "fd " + fd + " of task " + pid + " (" + fdinfo + ") is a unix socket ";
         if (name != null && !name.isEmpty()) {
-            throw new RestoreException(what + "bound to " + (name.byteAt(0) == 0 ? "@" + name.substring(1).toStringUtf8()
-                    : name.toStringUtf8()) + "; named unix sockets are not supported yet");
+            String n = (name.byteAt(0) == 0 ? "@" + name.substring(1).toStringUtf8() : name.toStringUtf8()).replace("\0", "");
+            throw new RestoreException(what + "bound to " + n + "; named unix sockets are not supported yet");
         }
         if (u.u64(4) == 10) throw new RestoreException(what + "listening; not supported yet");
         long peer = u.u64(8);
