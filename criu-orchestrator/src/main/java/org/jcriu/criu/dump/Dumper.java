@@ -260,6 +260,7 @@ public final class Dumper {
                 info.sas.put(tid, probe.sigaltstack(th));
                 info.clearTid.put(tid, probe.clearTid(th));
                 info.secbits.put(tid, probe.securebits(th));
+                info.pdeathsig.put(tid, probe.pdeathsig(th));
             }
         } catch (RuntimeException e) {
             throw new DumpException("task " + pid + ": cannot ask the task for its state: " + e.getMessage(), e);
@@ -363,6 +364,8 @@ public final class Dumper {
                 .setSignalsP(pendingSignals(tid, false)).setCreds(creds)
                 .setComm(ProcMisc.comm(pid, tid)).setCgSet(1);
         if (tst.policy != 0) tc.setSchedPrio(tst.rtPriority);
+        int pds = info.pdeathsig.getOrDefault(tid, 0);
+        if (pds != 0) tc.setPdeathSig(pds);
         if (!leader) tc.setBlkSigset(r.sigmask);
         if (r.rseq != null) tc.setRseqEntry(r.rseq);
         CoreEntry.Builder core = CoreEntry.newBuilder().setMtype(CoreEntry.March.X86_64).setThreadInfo(ti);
@@ -425,6 +428,7 @@ public final class Dumper {
         final Map<Integer, ThreadSasEntry> sas = new HashMap<>();
         final Map<Integer, Long> clearTid = new HashMap<>();
         final Map<Integer, Integer> secbits = new HashMap<>();
+        final Map<Integer, Integer> pdeathsig = new HashMap<>();
     }
 
 

@@ -29,7 +29,8 @@ import org.jcriu.images.proto.VmaEntry;
  */
 final class MemoryDumper {
     static final int PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
-    static final int MAP_SHARED = 1, MAP_PRIVATE = 2, MAP_ANON = 0x20, MAP_GROWSDOWN = 0x100;
+    static final int MAP_SHARED = 1, MAP_PRIVATE = 2, MAP_ANON = 0x20, MAP_GROWSDOWN = 0x100,
+            MAP_LOCKED = 0x2000, MAP_NORESERVE = 0x4000;
     static final int VMA_AREA_REGULAR = 1, VMA_AREA_STACK = 1 << 1, VMA_AREA_VSYSCALL = 1 << 2,
             VMA_AREA_VDSO = 1 << 3, VMA_AREA_HEAP = 1 << 5, VMA_FILE_PRIVATE = 1 << 6, VMA_FILE_SHARED = 1 << 7,
             VMA_ANON_SHARED = 1 << 8, VMA_ANON_PRIVATE = 1 << 9, VMA_AREA_SYSVIPC = 1 << 10,
@@ -61,6 +62,8 @@ final class MemoryDumper {
             int prot = (v.read() ? PROT_READ : 0) | (v.write() ? PROT_WRITE : 0) | (v.exec() ? PROT_EXEC : 0);
             int flags = v.shared() ? MAP_SHARED : MAP_PRIVATE;
             if (v.hasFlag("gd")) flags |= MAP_GROWSDOWN;
+            if (v.hasFlag("lo")) flags |= MAP_LOCKED;
+            if (v.hasFlag("nr")) flags |= MAP_NORESERVE;
             int status;
             long shmid = 0, pgoff = 0;
             Integer fdflags = null;
@@ -223,7 +226,8 @@ final class MemoryDumper {
                     // PROT_NONE: nothing can be present that the task could see, but pages may be
                     // there from before an mprotect; save them as well
                 }
-                boolean lazy = (st & VMA_ANON_PRIVATE) != 0 && (st & VMA_AREA_VDSO) == 0;
+                boolean lazy = (st & VMA_ANON_PRIVATE) != 0 && (st & VMA_AREA_VDSO) == 0
+                        && (a.entry().getFlags() & MAP_LOCKED) == 0;
                 int f = PE_PRESENT | (lazy ? PE_LAZY : 0);
                 stats.pagesScanned += a.vma().pages();
                 ps.scan(a.vma().start(), a.vma().end(), true, (s, e) -> {
