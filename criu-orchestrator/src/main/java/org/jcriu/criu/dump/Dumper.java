@@ -154,20 +154,17 @@ public final class Dumper {
         }
     }
 
-    /** CRIU refuses a tree whose sessions or groups lead outside it, unless --shell-job. */
+    /**
+     * As CRIU: the root must lead its session unless --shell-job (a session leader deeper
+     * in the tree is then impossible). Group leaders that are gone are the restore's
+     * business (helper tasks), not a reason to refuse the dump.
+     */
     private void checkSessions(List<TaskNode> tree) throws DumpException {
         if (opts.shellJob()) return;
-        java.util.Set<Integer> pids = new java.util.HashSet<>();
-        for (TaskNode t : tree) pids.add(t.pid);
-        for (TaskNode t : tree) {
-            if (!pids.contains(t.stat.sid)) {
-                throw new DumpException("task " + t.pid + ": its session leader " + t.stat.sid
-                        + " is outside the tree (use --shell-job for a task started from a shell)");
-            }
-            if (!pids.contains(t.stat.pgid)) {
-                throw new DumpException("task " + t.pid + ": its process group leader " + t.stat.pgid
-                        + " is outside the tree (use --shell-job)");
-            }
+        TaskNode root = tree.get(0);
+        if (root.stat.sid != root.pid) {
+            throw new DumpException("task " + root.pid + ": the root is not a session leader (its session leader "
+                    + root.stat.sid + " is outside the tree); use --shell-job for a task started from a shell");
         }
     }
 
