@@ -31,8 +31,8 @@ final class RestoreCommand implements Callable<Integer>, CommonOptions.Holder {
 
     @Override
     public Integer call() throws Exception {
+        Restorer.prepare();
         try (Log log = Log.open(common.logPath(), common.verbosity())) {
-            Restorer.becomeSubreaper();
             Restorer.Result r;
             try {
                 r = Restorer.restore(new Restorer.Options(common.imagesDir(), common.shellJob()));

@@ -108,6 +108,30 @@ public final class Restorer {
         return (Result) out[0];
     }
 
+    private static volatile Thread warmUp;
+
+    /**
+     * Starts, in the background, what the restore needs before its first
+     * task exists: the native bindings (JNA's start-up is a good part of the
+     * JVM's) and the child-subreaper flag. The images are read meanwhile;
+     * {@link #restore} waits for it before spawning the stub.
+     */
+    public static synchronized void prepare() {
+        if (warmUp != null) return;
+        warmUp = new Thread(Restorer::becomeSubreaper, "jcriu-restore-prepare");
+        warmUp.setDaemon(true);
+        warmUp.start();
+    }
+
+    private static void awaitPrepared() {
+        prepare();
+        try {
+            warmUp.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Makes the JVM a child subreaper, so orphans of the stub (the restored root) become our children. */
     public static void becomeSubreaper() {
         try {
@@ -123,6 +147,7 @@ public final class Restorer {
         log.log(Log.DEBUG, "images read and checked");
         log.log(Log.INFO, "restore: " + plan.tasks.size() + " task(s), " + plan.totalPages + " pages");
         tramp = chooseTrampoline();
+        awaitPrepared();
         long tFork, tEnd;
         try {
             createTree();
