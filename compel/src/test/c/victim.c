@@ -24,6 +24,7 @@ static volatile sig_atomic_t failed;
 static char why[128];
 static volatile uint64_t progress[64];
 static volatile int usr1;
+static int atexit_report;
 
 static void fail(const char *what, long v)
 {
@@ -46,6 +47,8 @@ static void on_usr1(int sig, siginfo_t *si, void *uc)
 }
 
 /* A computation whose every step is checked against an independent form of itself. */
+static void report(void);
+
 static void *compute(void *arg)
 {
 	long idx = (long)arg;
@@ -69,6 +72,11 @@ static void *compute(void *arg)
 			n++;
 		}
 		progress[idx] = n;
+	}
+	if (atexit_report) {
+		progress[0] = n;
+		report();
+		exit(failed);
 	}
 	return (void *)(uintptr_t)sum;
 }
@@ -195,13 +203,29 @@ int main(int argc, char **argv)
 		compute(0);
 		for (long i = 1; i <= n; i++)
 			pthread_join(th[i], NULL);
+	} else if (!strcmp(mode, "zombie-leader")) {
+		/* the main thread leaves; one thread computes on and reports */
+		static pthread_t t;
+
+		pthread_create(&t, NULL, compute, (void *)1);
+		while (!progress[1])
+			usleep(1000);
+		printf("ready\n");
+		fflush(stdout);
+		atexit_report = 1;
+		pthread_exit(NULL);
 	} else {
 		blocked_loop(mode);
 	}
+	report();
+	return failed;
+}
+
+static void report(void)
+{
 	if (failed)
 		printf("FAIL %s\n", why);
 	else
 		printf("PASS %lu\n", (unsigned long)progress[0]);
 	fflush(stdout);
-	return failed;
 }

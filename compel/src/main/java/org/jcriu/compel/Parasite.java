@@ -186,7 +186,7 @@ public final class Parasite implements AutoCloseable {
         int rfd = (int) check("memfd_create", leader.doSyscall(Syscalls.number("memfd_create"),
                 new long[] {scratch, Mman.MFD_CLOEXEC}));
         try {
-            pidfd = Pidfd.open(pid);
+            pidfd = tracee.zombieLeader ? Pidfd.open(leader.tid, Pidfd.PIDFD_THREAD) : Pidfd.open(pid);
             memfd = Pidfd.getfd(pidfd, rfd);
             Fcntl.ftruncate(memfd, total);
             local = Mman.mmap(0, total, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_SHARED, memfd, 0);
@@ -450,7 +450,7 @@ public final class Parasite implements AutoCloseable {
         List<String[]> l = new ArrayList<>();
         try {
             String id = null, sig = null, notify = null;
-            for (String line : Files.readAllLines(Paths.get("/proc", Integer.toString(pid), "timers"))) {
+            for (String line : Files.readAllLines(Paths.get("/proc", Integer.toString(tracee.memPid()), "timers"))) {
                 String[] kv = line.split(":", 2);
                 String v = kv.length > 1 ? kv[1].trim() : "";
                 switch (kv[0]) {

@@ -67,6 +67,8 @@ public final class Tracee implements AutoCloseable {
     final boolean ownTracer;
     final Map<Integer, TraceeThread> threads = new LinkedHashMap<>();
     boolean attached = true;
+    /** the leader has exited (pthread_exit) while other threads live: it is not seized */
+    boolean zombieLeader;
     private long scratch;
     private long syscallSite;
     private boolean trapIgnored;
@@ -103,6 +105,12 @@ public final class Tracee implements AutoCloseable {
                         }
                         continue;
                     } catch (PermissionDeniedException e) {
+                        if (tid == pid && isZombie(pid, tid) && listTasks(pid).size() > 1) {
+                            // the leader called pthread_exit: the other threads live on
+                            seized.add(tid);
+                            t.zombieLeader = true;
+                            continue;
+                        }
                         int by = tracerOf(tid);
                         throw by > 0 ? ErrnoException.of("ptrace(PTRACE_SEIZE)", e.errno(),
                                 "task " + tid + " is already traced by " + by) : e;
@@ -120,12 +128,15 @@ public final class Tracee implements AutoCloseable {
                 }
             }
             for (int tid : seized) {
+                if (tid == pid && t.zombieLeader) {
+                    continue;
+                }
                 TraceeThread th = collectFirstStop(t, tid);
                 if (th != null) {
                     t.threads.put(tid, th);
                 }
             }
-            if (!t.threads.containsKey(pid)) {
+            if (t.threads.isEmpty() || (!t.zombieLeader && !t.threads.containsKey(pid))) {
                 throw NoSuchProcessException.gone("ptrace", "task " + pid + " exited while being seized");
             }
             for (TraceeThread th : t.threads.values()) {
@@ -136,6 +147,9 @@ public final class Tracee implements AutoCloseable {
             return t;
         } catch (RuntimeException e) {
             for (int tid : seized) {
+                if (tid == pid && t.zombieLeader) {
+                    continue;
+                }
                 TraceeThread th = t.threads.get(tid);
                 if (th == null) {
                     try {
@@ -217,6 +231,16 @@ public final class Tracee implements AutoCloseable {
         return null;
     }
 
+    private static boolean isZombie(int pid, int tid) {
+        try {
+            String st = Files.readString(Paths.get("/proc", Integer.toString(pid), "task", Integer.toString(tid), "stat"));
+            char c = st.charAt(st.lastIndexOf(')') + 2);
+            return c == 'Z' || c == 'X';
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     static int tracerOf(int tid) {
         String s = statusField(tid, "TracerPid");
         return s == null ? 0 : Integer.parseInt(s);
@@ -278,9 +302,35 @@ public final class Tracee implements AutoCloseable {
         return tracer.call(() -> List.copyOf(threads.values()));
     }
 
-    /** @return the thread-group leader (thread with tid == pid) */
+    /**
+     * @return the thread-group leader (thread with tid == pid); when the leader has exited
+     *     (pthread_exit) while other threads live on, the first live thread, which then runs
+     *     remote syscalls and the parasite
+     */
     public TraceeThread leader() {
-        return thread(pid);
+        return tracer.call(this::mainThread);
+    }
+
+    /** @return the pid whose mm and /proc files stand for the task (a live thread if the leader is gone) */
+    int memPid() {
+        if (!zombieLeader) {
+            return pid;
+        }
+        TraceeThread m = mainThread();
+        return m == null ? pid : m.tid;
+    }
+
+    TraceeThread mainThread() {
+        TraceeThread l = threads.get(pid);
+        if (l != null && !l.dead) {
+            return l;
+        }
+        for (TraceeThread t : threads.values()) {
+            if (!t.dead) {
+                return t;
+            }
+        }
+        return l;
     }
 
     /** @return the seized thread {@code tid}, or null */
@@ -311,7 +361,7 @@ public final class Tracee implements AutoCloseable {
     }
 
     private TraceeThread leaderThread() {
-        TraceeThread l = tracer.call(() -> threads.get(pid));
+        TraceeThread l = tracer.call(this::mainThread);
         if (l == null) {
             throw NoSuchProcessException.gone("ptrace", "leader of " + pid + " is gone");
         }
@@ -327,11 +377,7 @@ public final class Tracee implements AutoCloseable {
      */
     public long scratch() {
         return tracer.call(() -> {
-            TraceeThread l = threads.get(pid);
-            if (l == null) {
-                l = threads.values().iterator().next();
-            }
-            long s = trapSite(l);
+            long s = trapSite(mainThread());
             if (s == 0) {
                 throw new CompelException("no scratch area in task " + pid + " (SIGTRAP ignored)");
             }
@@ -379,7 +425,7 @@ public final class Tracee implements AutoCloseable {
         List<long[]> code = new ArrayList<>();
         long vdso = 0;
         try {
-            for (String l : Files.readAllLines(Paths.get("/proc", Integer.toString(pid), "maps"))) {
+            for (String l : Files.readAllLines(Paths.get("/proc", Integer.toString(memPid()), "maps"))) {
                 String[] f = l.split("\\s+");
                 String[] range = f[0].split("-");
                 long start = Long.parseUnsignedLong(range[0], 16);
@@ -429,7 +475,7 @@ public final class Tracee implements AutoCloseable {
         long base = Kernel.address(dst) + dst.position();
         long done = 0;
         try {
-            done = ProcessVm.readv(pid, base, want, address);
+            done = ProcessVm.readv(memPid(), base, want, address);
         } catch (ErrnoException e) {
             if (e.errno() != Errno.EFAULT && e.errno() != Errno.EIO) {
                 throw e;
@@ -454,7 +500,7 @@ public final class Tracee implements AutoCloseable {
         long base = Kernel.address(src) + src.position();
         long done = 0;
         try {
-            done = ProcessVm.writev(pid, base, want, address);
+            done = ProcessVm.writev(memPid(), base, want, address);
         } catch (ErrnoException e) {
             if (e.errno() != Errno.EFAULT && e.errno() != Errno.EIO) {
                 throw e;
@@ -481,7 +527,7 @@ public final class Tracee implements AutoCloseable {
     private synchronized int memFile(long address, ByteBuffer b, boolean write) {
         try {
             if (mem == null) {
-                mem = FileChannel.open(Paths.get("/proc", Integer.toString(pid), "mem"),
+                mem = FileChannel.open(Paths.get("/proc", Integer.toString(memPid()), "mem"),
                         StandardOpenOption.READ, StandardOpenOption.WRITE);
             }
             int total = 0;
@@ -513,7 +559,7 @@ public final class Tracee implements AutoCloseable {
             if (parasite != null) {
                 throw new CompelException("task " + pid + " is already infected");
             }
-            parasite = Parasite.infect(this, threads.get(pid));
+            parasite = Parasite.infect(this, mainThread());
             return parasite;
         });
     }

@@ -217,6 +217,28 @@ class ParasiteTest {
     }
 
     @Test
+    void leaderGoneOtherThreadLivesOn() throws Exception {
+        try (Victim v = Victim.start("zombie-leader")) {
+            Thread.sleep(20);
+            String before = v.snapshot();
+            try (Tracee t = Compel.seize(v.pid)) {
+                assertEquals(1, t.threads().size());
+                TraceeThread main = t.leader();
+                assertNotEquals(v.pid, main.tid());
+                assertEquals(main.tid(), t.syscall("gettid"));
+                UserRegs r = main.getRegs();
+                try (Parasite p = t.infect()) {
+                    assertEquals(v.pid, p.misc().pid());
+                    assertEquals(main.tid(), p.misc().tid());
+                }
+                assertEquals(r, main.getRegs());
+            }
+            assertEquals(before, v.snapshot());
+            assertPass(v.terminate());
+        }
+    }
+
+    @Test
     void thousandCycles() throws Exception {
         try (Victim v = Victim.start("threads", "2")) {
             String before = v.snapshot();

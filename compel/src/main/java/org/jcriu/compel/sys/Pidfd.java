@@ -4,9 +4,17 @@ package org.jcriu.compel.sys;
 public final class Pidfd {
     private Pidfd() {}
 
+    /** pidfd_open flag (6.9+): a pidfd for one thread, not the thread group */
+    public static final int PIDFD_THREAD = 0200;
+
     /** pidfd_open(pid, 0). @return the pidfd */
     public static int open(int pid) {
-        return (int) Kernel.call("pidfd_open", Syscalls.PIDFD_OPEN, pid, 0, 0);
+        return open(pid, 0);
+    }
+
+    /** pidfd_open(pid, flags). @return the pidfd */
+    public static int open(int pid, int flags) {
+        return (int) Kernel.call("pidfd_open", Syscalls.PIDFD_OPEN, pid, flags, 0);
     }
 
     /** pidfd_getfd(pidfd, targetfd, 0): a copy of another process's fd. @return the new fd (O_CLOEXEC) */
