@@ -59,6 +59,8 @@ public final class Parasite implements AutoCloseable {
     public static final int MAX_IOVECS = ARGS_SIZE / 16;
 
     private static Blob blob;
+    /** SIGILL, SIGTRAP, SIGBUS, SIGFPE, SIGSEGV, SIGSYS */
+    static final long SYNC_SIGNALS = (1L << 3) | (1L << 4) | (1L << 6) | (1L << 7) | (1L << 10) | (1L << 30);
 
     private final Tracee tracee;
     private final TraceeThread leader;
@@ -81,6 +83,7 @@ public final class Parasite implements AutoCloseable {
     private long savedMask;
     private boolean started;
     private boolean cured;
+    private int crashed;
     private final List<Integer> remoteFds = new ArrayList<>();
     private int pipeRead = -1;
     private int remotePipe = -1;
@@ -221,7 +224,9 @@ public final class Parasite implements AutoCloseable {
         UserRegs run = savedRegs.copy();
         run.rip(remote + code.entry).rsp(remote + stackOff + STACK_SIZE - 64)
                 .rdi(remoteSock).rsi(remote + argsOff).rdx(remote + frameOff).rax(0).origRax(-1);
-        leader.writeSigmask(~0L);
+        // everything blocked but the synchronous faults: blocked, a fault would reset the task's
+        // handler to SIG_DFL (force_sig); unblocked, it stops the thread for compel to see
+        leader.writeSigmask(~SYNC_SIGNALS);
         leader.setRegs(run);
         leader.regsChanged();
         started = true;
@@ -293,6 +298,9 @@ public final class Parasite implements AutoCloseable {
         if (cured) {
             throw new CompelException("parasite of task " + pid + " is cured");
         }
+        if (crashed != 0) {
+            throw new CompelException("parasite of task " + pid + " died with signal " + crashed + "; cure it");
+        }
         req.setInt(0, cmd);
         req.setInt(4, 0);
         req.setLong(8, a0);
@@ -354,8 +362,16 @@ public final class Parasite implements AutoCloseable {
             leader.running = false;
             throw NoSuchProcessException.gone("waitpid", "task " + pid + " " + Wait.describe(st) + " in the parasite");
         }
-        if (Wait.ptraceEvent(st) == 0 && Wait.WSTOPSIG(st) != org.jcriu.compel.sys.Signal.SIGTRAP) {
-            leader.pendingSignals.add(Wait.WSTOPSIG(st));
+        int sig = Wait.WSTOPSIG(st);
+        if (Wait.ptraceEvent(st) == 0 && (SYNC_SIGNALS & org.jcriu.compel.sys.Signal.bit(sig)) != 0) {
+            // the parasite faulted: the leader stays stopped here, cure() puts it back
+            leader.running = false;
+            crashed = sig;
+            throw new CompelException("parasite in task " + pid + " died with signal " + sig
+                    + String.format(" at %#x", UserRegs.read(regsNow()).rip()));
+        }
+        if (Wait.ptraceEvent(st) == 0 && sig != org.jcriu.compel.sys.Signal.SIGTRAP) {
+            leader.pendingSignals.add(sig);
         }
         Ptrace.cont(leader.tid, 0);
     }

@@ -239,6 +239,36 @@ class ParasiteTest {
     }
 
     @Test
+    void aCrashingParasiteIsCuredCleanly() throws Exception {
+        // in pause(): the crash below (a bad rt_sigreturn) also resets the task's restart
+        // block, which a victim in nanosleep would notice
+        try (Victim v = Victim.start("idle")) {
+            Thread.sleep(20);
+            String before = v.snapshot();
+            try (Tracee t = Compel.seize(v.pid)) {
+                UserRegs r = t.leader().getRegs();
+                long mask = t.leader().getSigmask();
+                List<Sigaction> acts;
+                try (Parasite p = t.infect()) {
+                    acts = p.sigactions();
+                    // rt_sigreturn on the parasite's stack: a garbage frame, the thread faults
+                    CompelException e = org.junit.jupiter.api.Assertions.assertThrows(CompelException.class,
+                            () -> p.syscall(15));
+                    assertTrue(e.getMessage().contains("died with signal"), e.getMessage());
+                }
+                assertEquals(r, t.leader().getRegs());
+                assertEquals(mask, t.leader().getSigmask());
+                try (Parasite p = t.infect()) {
+                    assertEquals(acts, p.sigactions());
+                }
+            }
+            assertEquals(before, v.snapshot());
+            Thread.sleep(400);
+            assertPass(v.terminate());
+        }
+    }
+
+    @Test
     void thousandCycles() throws Exception {
         try (Victim v = Victim.start("threads", "2")) {
             String before = v.snapshot();
