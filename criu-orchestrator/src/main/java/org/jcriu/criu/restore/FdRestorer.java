@@ -31,6 +31,8 @@ final class FdRestorer {
     static final class Shared {
         /** key ("file:ID", "pipe:PIPEID:r|w", "unix:INO") -> {pid, fd} */
         final Map<String, int[]> where = new HashMap<>();
+        /** FIFOs (pipe_id) whose queued data went in already */
+        final java.util.Set<Long> fifoFilled = new java.util.HashSet<>();
         /** pid -> spare fds to close at the end */
         final Map<Integer, List<Integer>> spares = new LinkedHashMap<>();
 
@@ -219,6 +221,25 @@ final class FdRestorer {
                     known = pairFds.get(u.u64(2))[0];
                     if ((u.u64(5) & Restorer.O_NONBLOCK) != 0) b.op("fcntl(F_SETFL) unix socket", Restorer.NR_fcntl, known, F_SETFL, Restorer.O_NONBLOCK);
                 }
+                case RestorePlan.FD_FIFO -> {
+                    // a helper O_RDWR open keeps the other side present, so no open blocks; it also refills the data
+                    ProtoMsg fifo = f.msg(17);
+                    ProtoMsg reg = plan.files.get(fifo.u64(3)).msg(3);
+                    String path = plan.regPath(fifo.u64(3), "FIFO of fd " + firstFd + " of task " + t.pid);
+                    long pipeId = fifo.u64(2);
+                    int helper = b.op("open(" + path + ", O_RDWR) helper", Restorer.NR_openat, Restorer.AT_FDCWD, b.str(path),
+                            2 | Restorer.O_NONBLOCK | Restorer.O_CLOEXEC, 0);
+                    byte[] data = plan.fifoData.get(pipeId);
+                    if (data != null && data.length > 0 && shared.fifoFilled.add(pipeId)) {
+                        int w = b.op("write(FIFO " + path + ", queued data)", Restorer.NR_write, 0, b.bytes(data), data.length);
+                        b.useResult(w, 1, helper).flags(w, Batch.F_EQ_A2);
+                    }
+                    int flags = (int) reg.u64(2) & ~(Restorer.O_CREAT | Restorer.O_EXCL | Restorer.O_TRUNC | Restorer.O_CLOEXEC);
+                    src = b.op("open(" + path + ") for fd " + firstFd, Restorer.NR_openat, Restorer.AT_FDCWD, b.str(path),
+                            flags | Restorer.O_NONBLOCK, 0);
+                    b.useResult(b.op("fcntl(F_SETFL) FIFO", Restorer.NR_fcntl, 0, F_SETFL, flags & Restorer.O_NONBLOCK), 1, src);
+                    fifoHelpers.add(helper);
+                }
                 case RestorePlan.FD_EVENTFD -> {
                     ProtoMsg e = f.msg(8);
                     // EFD_SEMAPHORE (1) where the image records it in flags
@@ -266,6 +287,7 @@ final class FdRestorer {
                 usedPrelude.add((int) known);
             }
         }
+        for (int h : fifoHelpers) b.useResult(b.op("close(FIFO helper)", Restorer.NR_close, 0), 1, h);
         // ends of pipes and socketpairs no fd here uses: kept at spare numbers for the other tasks
         List<Integer> spares = new ArrayList<>();
         for (var e : pipeFds.entrySet()) {
@@ -328,6 +350,8 @@ final class FdRestorer {
     }
 
     private final Map<Long, ProtoMsg> unixByIno = new HashMap<>();
+    private final List<Integer> fifoHelpers = new ArrayList<>();
+
 
     /** The files.img entry of the unix socket with this inode, if the tree has one. */
     private ProtoMsg unixFile(long ino) throws InvalidProtocolBufferException {

@@ -23,7 +23,7 @@ final class Images {
             PAGEMAP = 0x56084025, FDINFO = 0x56213732, FILES = 0x56303138, FS = 0x51403912, IDS = 0x54432030,
             PIPES_DATA = 0x56453709, SK_QUEUES = 0x56264026, STATS = 0x57093306, GHOST_FILE = 0x52583605,
             UNIXSK = 0x54373943, EVENTFD_FILE = 0x44523722, TIMERFD = 0x50493712, SIGNALFD = 0x57323820,
-            EVENTPOLL_FILE = 0x45023858, REMAP_FPATH = 0x59133954, MEMFD_INODE = 0x48453499;
+            EVENTPOLL_FILE = 0x45023858, REMAP_FPATH = 0x59133954, MEMFD_INODE = 0x48453499, FIFO_DATA = 0x59333054;
 
     /** One entry: its message and, for images that have them, the raw payload after it. */
     record Entry(ProtoMsg msg, byte[] payload) {}

@@ -17,12 +17,15 @@ import java.util.Map;
  */
 final class RestorePlan {
     static final int PE_PARENT = 1, PE_LAZY = 2, PE_PRESENT = 4;
+    static final int FD_FIFO = 3;
     static final int FD_REG = 1, FD_PIPE = 2, FD_EVENTFD = 6, FD_EVENTPOLL = 7, FD_SIGNALFD = 9, FD_TIMERFD = 17;
 
     final Images images;
     final List<TaskPlan> tasks = new ArrayList<>();
     final Map<Long, ProtoMsg> files = new HashMap<>();
     final Map<Long, byte[]> pipeData = new HashMap<>();
+    /** Data queued in FIFOs, by pipe_id. */
+    final Map<Long, byte[]> fifoData = new HashMap<>();
     /** Pipe buffer sizes (F_SETPIPE_SZ) by pipe_id. */
     final Map<Long, Long> pipeSize = new HashMap<>();
     /** Unlinked files, by files.img id: re-created from ghost-file-N.img while the fds are opened, then unlinked. */
@@ -90,6 +93,9 @@ final class RestorePlan {
                 if (g.msg().u64(9) != 0) throw new RestoreException("image ghost-file-" + remap + ".img uses chunks, not supported yet");
                 ghosts.put(orig, new Ghost(name, g.msg().i32(3, 0600), g.payload()));
             }
+        }
+        if (images.exists("fifo-data.img")) {
+            for (Images.Entry e : images.read("fifo-data.img", Images.FIFO_DATA, 2)) fifoData.put(e.msg().u64(1), e.payload());
         }
         if (images.exists("memfd.img")) {
             for (ProtoMsg m : images.read("memfd.img", Images.MEMFD_INODE)) memfdInodes.put(m.u64(7), m);
@@ -217,7 +223,11 @@ final class RestorePlan {
                 int type = f.i32(3, 0);
                 if (type == FD_REG) regPath(id, "fd " + f.u64(4) + " of task " + t.pid);
                 if (type == 5) checkUnix(file, fdinfo, f.u64(4), t.pid);
-                if (!java.util.Set.of(FD_REG, FD_PIPE, 4, 5, FD_EVENTFD, FD_EVENTPOLL, FD_SIGNALFD, FD_TIMERFD).contains(type)) {
+                if (type == FD_FIFO) {
+                    if (file.msg(17) == null) throw new RestoreException("image files.img is corrupt: fifo id " + id + " has no fifo entry");
+                    regPath(file.msg(17).u64(3), "FIFO of fd " + f.u64(4) + " of task " + t.pid);
+                }
+                if (!java.util.Set.of(FD_REG, FD_PIPE, FD_FIFO, 4, 5, FD_EVENTFD, FD_EVENTPOLL, FD_SIGNALFD, FD_TIMERFD).contains(type)) {
                     throw new RestoreException("fd " + f.u64(4) + " of task " + t.pid + " (" + fdinfo + ") is of kind "
                             + type + ", not supported yet");
                 }
