@@ -252,6 +252,7 @@ public final class Dumper {
             }
             info.timers = probe.timers(posix);
             info.dumpable = probe.dumpable();
+            info.childSubreaper = probe.childSubreaper();
             for (int tid : t.threadList()) {
                 TraceeThread th = t.tracee.thread(tid);
                 info.sas.put(tid, probe.sigaltstack(th));
@@ -373,7 +374,7 @@ public final class Dumper {
                     .setComm(t.stat.comm).setTimers(info.timers).setRlimits(rlimits(pid))
                     .setSignalsS(pendingSignals(tid, true)).setLoginuid((int) ProcMisc.loginuid(pid))
                     .setOomScoreAdj(ProcMisc.oomScoreAdj(pid)).addAllSigactions(info.sigactions)
-                    .setChildSubreaper(false);
+                    .setChildSubreaper(info.childSubreaper);
             core.setTc(task);
         }
         core.setThreadCore(tc);
@@ -422,6 +423,7 @@ public final class Dumper {
         List<SaEntry> sigactions;
         TaskTimersEntry timers;
         int dumpable = 1;
+        boolean childSubreaper;
         final Map<Integer, ThreadSasEntry> sas = new HashMap<>();
         final Map<Integer, Long> clearTid = new HashMap<>();
         final Map<Integer, Integer> secbits = new HashMap<>();

@@ -21,6 +21,7 @@ import org.jcriu.images.proto.ThreadSasEntry;
  * securebits, and per thread the sigaltstack and the clear_child_tid address.
  */
 final class TaskProbe {
+    private static final int PR_GET_CHILD_SUBREAPER = 37;
     private static final int PR_GET_PDEATHSIG = 2, PR_GET_DUMPABLE = 3, PR_GET_SECUREBITS = 27, PR_GET_TID_ADDRESS = 40;
     private static final int SIGEV_SIGNAL = 0, SIGEV_NONE = 1, SIGEV_THREAD_ID = 4;
 
@@ -107,6 +108,12 @@ final class TaskProbe {
         check("sigaltstack", th.syscall(Syscalls.number("sigaltstack"), 0, scratch));
         ByteBuffer b = read(24);
         return ThreadSasEntry.newBuilder().setSsSp(b.getLong(0)).setSsFlags(b.getInt(8)).setSsSize(b.getLong(16)).build();
+    }
+
+    /** prctl(PR_GET_CHILD_SUBREAPER, &flag). */
+    boolean childSubreaper() throws DumpException {
+        check("prctl(PR_GET_CHILD_SUBREAPER)", tracee.syscall(Syscalls.number("prctl"), PR_GET_CHILD_SUBREAPER, scratch, 0, 0, 0));
+        return read(4).getInt(0) != 0;
     }
 
     /** prctl(PR_GET_PDEATHSIG, &sig) in one thread. */
