@@ -34,6 +34,7 @@ public final class TraceeThread {
 
     private static final int O = 8;
     private static final int SYSCALL_STOP = Signal.SIGTRAP | 0x80;
+    private static final int[] ARG_REGS = {UserRegs.RDI, UserRegs.RSI, UserRegs.RDX, UserRegs.R10, UserRegs.R8, UserRegs.R9};
 
     final Tracee tracee;
     final int tid;
@@ -45,6 +46,9 @@ public final class TraceeThread {
     private final long savedAddr = Pointer.nativeValue(saved);
     private final long injAddr = Pointer.nativeValue(inj);
     private final long smallAddr = Pointer.nativeValue(small);
+    /** Java views of the same memory: copies and field access without a native call each */
+    private final java.nio.ByteBuffer savedBuf = saved.getByteBuffer(0, UserRegs.SIZE).order(java.nio.ByteOrder.nativeOrder());
+    private final java.nio.ByteBuffer injBuf = inj.getByteBuffer(0, UserRegs.SIZE).order(java.nio.ByteOrder.nativeOrder());
     /** signals whose delivery stop compel swallowed; sent again at detach */
     final List<Integer> pendingSignals = new ArrayList<>();
     /** SIGTRAP blocked in the thread's mask: an int3 would unblock it, so the mask is put back */
@@ -259,15 +263,12 @@ public final class TraceeThread {
             Ptrace.getRegs(tid, savedAddr);
             savedValid = true;
         }
-        for (int i = 0; i < UserRegs.SIZE; i += 8) {
-            inj.setLong(i, saved.getLong(i));
-        }
-        inj.setLong(UserRegs.RAX * O, nr);
-        inj.setLong(UserRegs.ORIG_RAX * O, -1);
-        inj.setLong(UserRegs.RIP * O, rip);
-        int[] regs = {UserRegs.RDI, UserRegs.RSI, UserRegs.RDX, UserRegs.R10, UserRegs.R8, UserRegs.R9};
+        injBuf.put(0, savedBuf, 0, UserRegs.SIZE);
+        injBuf.putLong(UserRegs.RAX * O, nr);
+        injBuf.putLong(UserRegs.ORIG_RAX * O, -1);
+        injBuf.putLong(UserRegs.RIP * O, rip);
         for (int i = 0; i < 6; i++) {
-            inj.setLong(regs[i] * O, i < args.length ? args[i] : 0);
+            injBuf.putLong(ARG_REGS[i] * O, i < args.length ? args[i] : 0);
         }
         Ptrace.setRegs(tid, injAddr);
     }
@@ -288,7 +289,7 @@ public final class TraceeThread {
         try {
             Ptrace.cont(tid, 0);
             waitTrap(site); // leaves the registers at the trap in inj
-            return inj.getLong(UserRegs.RAX * O);
+            return injBuf.getLong(UserRegs.RAX * O);
         } finally {
             restore();
         }
@@ -390,7 +391,7 @@ public final class TraceeThread {
             return false;
         }
         Ptrace.getRegs(tid, injAddr);
-        return inj.getLong(UserRegs.RIP * O) == site + 3;
+        return injBuf.getLong(UserRegs.RIP * O) == site + 3;
     }
 
     private void waitTrap(long site) {
