@@ -854,6 +854,7 @@ public final class Restorer {
     private void createGhosts() throws RestoreException {
         for (RestorePlan.Ghost g : plan.ghosts.values()) {
             Path p = Path.of(g.path());
+            if (ghostsMade.contains(p)) continue; // one unlinked file behind several ids (an fd and a mapping)
             if (Files.exists(p)) throw new RestoreException("cannot re-create unlinked file " + p + ": the path exists (ghost-file image)");
             try {
                 Files.write(p, g.content());
