@@ -220,6 +220,14 @@ public final class Dumper {
         try (ImageOut o = ImageOut.create(dir, "ids-" + pid + ".img", Magic.IDS)) {
             o.entry(ids);
         }
+        int self = (int) ProcessHandle.current().pid();
+        for (String kind : NS_ORDER) {
+            long mine = Namespaces.inode(self, kind), theirs = Namespaces.inode(pid, kind);
+            if (mine != theirs) {
+                throw new DumpException("task " + pid + ": is in another " + kind + " namespace (" + kind + ":[" + theirs
+                        + "]), which jcriu cannot save yet");
+            }
+        }
         if (status.seccompMode() != 0) {
             throw new DumpException("task " + pid + ": uses seccomp (mode " + status.seccompMode()
                     + "), which jcriu cannot save yet");

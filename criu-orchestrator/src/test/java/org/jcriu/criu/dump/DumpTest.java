@@ -162,6 +162,16 @@ class DumpTest {
     }
 
     @Test
+    void otherNamespaceIsRefusedNamingIt() throws Exception {
+        try (Victim v = Victim.startUnder(new String[] {"unshare", "-u"}, "counter", new String[0])) {
+            DumpException e = assertThrows(DumpException.class, () -> Dumper.dump(DumpOptions.of(v.pid, dir)));
+            assertTrue(e.getMessage().contains("uts namespace"), e.getMessage());
+            assertTrue(v.alive());
+            assertFalse(v.traced());
+        }
+    }
+
+    @Test
     void missingTask() {
         DumpException e = assertThrows(DumpException.class, () -> Dumper.dump(DumpOptions.of(999_999_9, dir)));
         assertTrue(e.getMessage().contains("does not exist"), e.getMessage());

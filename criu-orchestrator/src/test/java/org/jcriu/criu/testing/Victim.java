@@ -46,11 +46,18 @@ public final class Victim implements AutoCloseable {
 
     /** As {@link #start} with extra gcc flags. */
     public static Victim startWith(String name, String[] cflags, String... args) throws IOException, InterruptedException {
+        return startUnder(new String[0], name, cflags, args);
+    }
+
+    /** As {@link #startWith}, the launcher itself run under a wrapper command (e.g. "unshare", "-u"). */
+    public static Victim startUnder(String[] wrapper, String name, String[] cflags, String... args)
+            throws IOException, InterruptedException {
         Path bin = binary(name, cflags);
         Path launch = binary("launch");
         Path out = Files.createTempDirectory("jcriu-victim-" + name + "-").resolve("out");
         Files.createFile(out);
-        List<String> cmd = new ArrayList<>(List.of(launch.toString(), out.toString(), bin.toString()));
+        List<String> cmd = new ArrayList<>(List.of(wrapper));
+        cmd.addAll(List.of(launch.toString(), out.toString(), bin.toString()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
