@@ -31,6 +31,8 @@ final class FdRestorer {
     static final class Shared {
         /** key ("file:ID", "pipe:PIPEID:r|w", "unix:INO") -> {pid, fd} */
         final Map<String, int[]> where = new HashMap<>();
+        /** memfd objects: inode id -> {pid, fd} where they were made (kept open until the end) */
+        final Map<Long, int[]> memfds = new LinkedHashMap<>();
         /** FIFOs (pipe_id) whose queued data went in already */
         final java.util.Set<Long> fifoFilled = new java.util.HashSet<>();
         /** pid -> spare fds to close at the end */
@@ -239,6 +241,15 @@ final class FdRestorer {
                             flags | Restorer.O_NONBLOCK, 0);
                     b.useResult(b.op("fcntl(F_SETFL) FIFO", Restorer.NR_fcntl, 0, F_SETFL, flags & Restorer.O_NONBLOCK), 1, src);
                     fifoHelpers.add(helper);
+                }
+                case RestorePlan.FD_MEMFD -> {
+                    // a new open of the memfd object made for the mappings, with this fd's flags and offset
+                    ProtoMsg m = f.msg(20);
+                    int[] obj = shared.memfds.get(m.u64(5));
+                    String path = "/proc/" + (obj[0] == t.pid ? "self" : Integer.toString(obj[0])) + "/fd/" + obj[1];
+                    int flags = (int) m.u64(2) & ~(Restorer.O_CREAT | Restorer.O_EXCL | Restorer.O_TRUNC | Restorer.O_CLOEXEC);
+                    src = b.op("open(" + path + ") memfd for fd " + firstFd, Restorer.NR_openat, Restorer.AT_FDCWD, b.str(path), flags, 0);
+                    if (m.u64(3) != 0) b.useResult(b.op("lseek(memfd, " + m.u64(3) + ")", Restorer.NR_lseek, 0, m.u64(3), 0), 1, src);
                 }
                 case RestorePlan.FD_EVENTFD -> {
                     ProtoMsg e = f.msg(8);

@@ -17,7 +17,7 @@ import java.util.Map;
  */
 final class RestorePlan {
     static final int PE_PARENT = 1, PE_LAZY = 2, PE_PRESENT = 4;
-    static final int FD_FIFO = 3;
+    static final int FD_FIFO = 3, FD_MEMFD = 18;
     static final int FD_REG = 1, FD_PIPE = 2, FD_EVENTFD = 6, FD_EVENTPOLL = 7, FD_SIGNALFD = 9, FD_TIMERFD = 17;
 
     final Images images;
@@ -150,6 +150,15 @@ final class RestorePlan {
                             status & ~TaskPlan.VmaPlan.MEMFD, v.u64(9), shmid, "/dev/zero"));
                     continue;
                 }
+                if (ino != null && !"/dev/zero".equals(ino.str(1))) {
+                    // a real memfd: the object is made once (MemfdPlan), the vma maps it; shmid carries the inode id
+                    long inodeId = ino.u64(7);
+                    memfd(inodeId);
+                    t.memfds.add(inodeId);
+                    t.vmas.add(new TaskPlan.VmaPlan(v.u64(1), v.u64(2), v.u64(3), v.i32(5, 0), v.i32(6, 0) & ~0x20,
+                            status, v.u64(9), inodeId, null));
+                    continue;
+                }
                 if (ino == null || !"/dev/zero".equals(ino.str(1)) || (status & TaskPlan.VmaPlan.FILE_SHARED) == 0) {
                     throw new RestoreException("mapping 0x" + Long.toHexString(v.u64(1)) + " of task " + t.pid
                             + " (mm-" + t.pid + ".img) is backed by a memfd, not supported yet");
@@ -223,11 +232,19 @@ final class RestorePlan {
                 int type = f.i32(3, 0);
                 if (type == FD_REG) regPath(id, "fd " + f.u64(4) + " of task " + t.pid);
                 if (type == 5) checkUnix(file, fdinfo, f.u64(4), t.pid);
+                if (type == FD_MEMFD) {
+                    ProtoMsg m = file.msg(20);
+                    if (m == null || !memfdInodes.containsKey(m.u64(5))) {
+                        throw new RestoreException("image memfd.img lacks inode " + (m == null ? "?" : m.u64(5)) + " of fd " + f.u64(4) + " of task " + t.pid);
+                    }
+                    memfd(m.u64(5));
+                    t.memfds.add(m.u64(5));
+                }
                 if (type == FD_FIFO) {
                     if (file.msg(17) == null) throw new RestoreException("image files.img is corrupt: fifo id " + id + " has no fifo entry");
                     regPath(file.msg(17).u64(3), "FIFO of fd " + f.u64(4) + " of task " + t.pid);
                 }
-                if (!java.util.Set.of(FD_REG, FD_PIPE, FD_FIFO, 4, 5, FD_EVENTFD, FD_EVENTPOLL, FD_SIGNALFD, FD_TIMERFD).contains(type)) {
+                if (!java.util.Set.of(FD_REG, FD_PIPE, FD_FIFO, FD_MEMFD, 4, 5, FD_EVENTFD, FD_EVENTPOLL, FD_SIGNALFD, FD_TIMERFD).contains(type)) {
                     throw new RestoreException("fd " + f.u64(4) + " of task " + t.pid + " (" + fdinfo + ") is of kind "
                             + type + ", not supported yet");
                 }
@@ -250,6 +267,44 @@ final class RestorePlan {
                     && addr >= v.start() && addr < v.end()) return true;
         }
         return false;
+    }
+
+    /** A memfd object: its inode entry and its content as {objOffset, bytes, fileOffset, pagesId}. */
+    record MemfdPlan(long inodeId, String name, long size, long seals, List<long[]> content) {}
+
+    final Map<Long, MemfdPlan> memfds = new HashMap<>();
+
+    private MemfdPlan memfd(long inodeId) throws RestoreException, InvalidProtocolBufferException {
+        MemfdPlan m = memfds.get(inodeId);
+        if (m != null) return m;
+        ProtoMsg ino = memfdInodes.get(inodeId);
+        List<long[]> content = new ArrayList<>();
+        String name = "pagemap-shmem-" + ino.u64(5) + ".img";
+        if (images.exists(name)) {
+            List<ProtoMsg> pm = images.read(name, Images.PAGEMAP);
+            if (pm.isEmpty()) throw new RestoreException("image " + name + " is corrupt: no header");
+            int pagesId = pm.get(0).i32(1, 0);
+            long off = 0;
+            for (int i = 1; i < pm.size(); i++) {
+                ProtoMsg e = pm.get(i);
+                long nr = e.has(5) ? e.u64(5) : e.u64(2);
+                long flags = e.has(4) ? e.u64(4) : PE_PRESENT;
+                if ((flags & PE_PRESENT) == 0) continue;
+                content.add(new long[] {e.u64(1), nr * 4096, off, pagesId});
+                off += nr * 4096;
+            }
+            Path pp = images.dir.resolve("pages-" + pagesId + ".img");
+            try {
+                if (Files.size(pp) < off) throw new RestoreException("image " + pp + " is truncated: " + name + " needs " + off + " bytes");
+            } catch (java.io.IOException ex) {
+                throw new RestoreException("image " + pp + " is missing");
+            }
+        }
+        String n = ino.str(1) == null ? "" : ino.str(1);
+        if (n.startsWith("memfd:")) n = n.substring(6);
+        m = new MemfdPlan(inodeId, n, ino.u64(4), ino.u64(6), content);
+        memfds.put(inodeId, m);
+        return m;
     }
 
     /** Pages of a shared anonymous vma, from pagemap-shmem-SHMID.img, as fills of this task's vma. */

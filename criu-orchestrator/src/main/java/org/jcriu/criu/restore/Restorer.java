@@ -159,6 +159,7 @@ public final class Restorer {
                     if (!t.zombie()) restoreTask(t);
                 }
                 sharedFds.closeSpares(leaders);
+                finishMemfds();
             } finally {
                 removeGhosts();
             }
@@ -304,6 +305,7 @@ public final class Restorer {
         roundTrips++;
 
         // 2. every vma at its address; files opened in the task, once each
+        ensureMemfds(t, rt);
         b = new Batch(rt);
         Map<String, Integer> opened = new HashMap<>();
         shmFromOthers.clear();
@@ -331,6 +333,21 @@ public final class Restorer {
                 }
                 int op = b.op(what + " of " + v.path(), NR_mmap, v.start(), v.len(), prot, flags & ~MAP_ANONYMOUS, 0, v.pgoff());
                 b.useResult(op, 16, fdOp);
+            } else if (v.is(TaskPlan.VmaPlan.MEMFD)) {
+                int[] obj = sharedFds.memfds.get(v.shmid());
+                int fdOp;
+                if (obj[0] == t.pid) {
+                    fdOp = -1;
+                } else {
+                    int pfd = b.op("pidfd_open(" + obj[0] + ") for a memfd", 434, obj[0], 0);
+                    fdOp = b.op("pidfd_getfd(memfd) for mapping 0x" + Long.toHexString(v.start()), 438, 0, obj[1], 0);
+                    b.useResult(fdOp, 1, pfd);
+                    b.useResult(b.op("close(pidfd)", NR_close, 0), 1, pfd);
+                    opened.put("memfd#" + v.start(), fdOp);
+                }
+                int op = b.op(what + " of memfd inode " + v.shmid(), NR_mmap, v.start(), v.len(), prot, flags & ~MAP_ANONYMOUS,
+                        obj[1], v.pgoff());
+                if (fdOp >= 0) b.useResult(op, 16, fdOp);
             } else if (v.is(TaskPlan.VmaPlan.ANON_SHARED) && sharedAnon.containsKey(v.shmid())) {
                 // the same shared memory another task of the tree already has: map that object
                 long[] src = sharedAnon.get(v.shmid());
@@ -394,6 +411,77 @@ public final class Restorer {
         }
         b.run();
         roundTrips++;
+    }
+
+    static final int NR_memfd_create = 319, NR_ftruncate = 77, NR_fcntl_ = 72, F_ADD_SEALS = 1033, F_SEAL_SEAL = 1;
+    private int memfdSlot = -1;
+
+    /**
+     * memfd objects this task uses and no task made yet: memfd_create, size,
+     * content read in through a temporary shared mapping, then kept at a
+     * spare fd (above any fd the tree uses) for mappings and fds, here and
+     * in other tasks, until {@link #finishMemfds} seals and closes them.
+     */
+    private void ensureMemfds(TaskPlan t, RemoteTask rt) throws RestoreException {
+        if (memfdSlot < 0) {
+            int max = 0;
+            for (TaskPlan x : plan.tasks) for (TaskPlan.FdPlan f : x.fds) max = Math.max(max, f.fd());
+            memfdSlot = max + 4096;
+        }
+        for (long inode : t.memfds) {
+            if (sharedFds.memfds.containsKey(inode)) continue;
+            RestorePlan.MemfdPlan m = plan.memfds.get(inode);
+            boolean sealable = m.seals() != F_SEAL_SEAL;
+            int slot = memfdSlot++;
+            Batch b = new Batch(rt);
+            int fd = b.op("memfd_create(" + m.name() + ")", NR_memfd_create, b.str(m.name()), sealable ? 2 : 0);
+            b.useResult(b.op("ftruncate(memfd " + m.name() + ", " + m.size() + ")", NR_ftruncate, 0, m.size()), 1, fd);
+            b.useResult(b.op("dup3(memfd, spare)", NR_dup3, 0, slot, O_CLOEXEC), 1, fd);
+            b.useResult(b.op("close", NR_close, 0), 1, fd);
+            int map = -1;
+            if (!m.content().isEmpty() && m.size() > 0) {
+                map = b.op("mmap(memfd " + m.name() + ") for its content", NR_mmap, 0, (m.size() + 4095) & ~4095L, 3, MAP_SHARED, slot, 0);
+            }
+            b.run();
+            roundTrips++;
+            sharedFds.memfds.put(inode, new int[] {t.pid, slot});
+            if (map < 0) continue;
+            long base = b.result(map);
+            Batch f = new Batch(rt);
+            Map<Long, Integer> pages = new HashMap<>();
+            for (long[] c : m.content()) {
+                Integer po = pages.get(c[3]);
+                if (po == null) {
+                    Path p = plan.images.dir.resolve("pages-" + c[3] + ".img").toAbsolutePath();
+                    po = f.op("open(" + p + ")", NR_openat, AT_FDCWD, f.str(p.toString()), O_CLOEXEC, 0);
+                    pages.put(c[3], po);
+                }
+                long len = Math.min(c[1], m.size() - c[0]);
+                if (len <= 0) continue;
+                int r = f.op("pread64(memfd " + m.name() + " content)", NR_pread64, 0, base + c[0], len, c[2]);
+                f.useResult(r, 1, po).flags(r, Batch.F_EQ_A2);
+            }
+            for (int po : pages.values()) f.useResult(f.op("close(pages)", NR_close, 0), 1, po);
+            f.op("munmap(memfd content window)", NR_munmap, base, (m.size() + 4095) & ~4095L);
+            f.run();
+            roundTrips++;
+        }
+    }
+
+    /** Seals on (the last thing a memfd gets) and the spare fds closed. */
+    private void finishMemfds() throws RestoreException {
+        for (var e : sharedFds.memfds.entrySet()) {
+            RestorePlan.MemfdPlan m = plan.memfds.get(e.getKey());
+            RemoteTask rt = leaders.get(e.getValue()[0]);
+            Batch b = new Batch(rt);
+            if (m.seals() != 0 && m.seals() != F_SEAL_SEAL) {
+                b.op("fcntl(F_ADD_SEALS, 0x" + Long.toHexString(m.seals()) + ") memfd " + m.name(), NR_fcntl_, e.getValue()[1], F_ADD_SEALS, m.seals());
+            }
+            b.op("close(memfd spare)", NR_close, e.getValue()[1]);
+            b.run();
+            roundTrips++;
+        }
+        sharedFds.memfds.clear();
     }
 
     /** Which vmas get pages from the image (they are mapped writable until filled). */

@@ -25,6 +25,8 @@ final class TaskPlan {
     long[] mmFields = new long[11];
     long[] auxv = new long[0];
     String exePath;
+    /** memfd inodes this task maps or holds, in order of first use. */
+    final java.util.Set<Long> memfds = new java.util.LinkedHashSet<>();
     boolean thpDisabled;
     int dumpable = -1;
     int oomScoreAdj;
