@@ -232,6 +232,7 @@ public final class Restorer {
         leaders.put(root.pid, rt);
         threads.put(root.pid, rt);
         setupTask(root, rt);
+        dropGroupHelpers();
     }
 
     /** Session and group of a new task, then its children, depth first (sessions before what lives in them). */
@@ -245,12 +246,50 @@ public final class Restorer {
         }
         roundTrips++;
         for (TaskPlan c : t.children) {
+            if (c.pgid != c.pid && c.pgid != t.pgid && !inTree(c.pgid) && !groupHelpers.containsKey(c.pgid)) {
+                // a process group whose leader is gone: a helper with the leader's pid holds it while members join
+                int h = cloneRemote(rt, c.pgid, 0, RestoreSys.SIGCHLD, "the leader of process group " + c.pgid + " (pstree.img)");
+                RemoteTask helper = RemoteTask.attached(h, tramp);
+                leaders.put(h, helper);
+                threads.put(h, helper);
+                groupHelpers.put(h, rt);
+                check(helper.syscall(NR_setpgid, 0, 0), "setpgid(0, 0) for the helper of group " + h);
+                roundTrips += 2;
+            }
             int tid = cloneRemote(rt, c.pid, 0, RestoreSys.SIGCHLD, "task " + c.pid + " (pstree.img)");
             RemoteTask child = RemoteTask.attached(tid, tramp);
             leaders.put(tid, child);
             threads.put(tid, child);
             setupTask(c, child);
         }
+    }
+
+    /** Helpers holding process groups whose leader is gone: helper pid -> its parent. */
+    private final Map<Integer, RemoteTask> groupHelpers = new LinkedHashMap<>();
+
+    private boolean inTree(int pid) {
+        for (TaskPlan x : plan.tasks) if (x.pid == pid) return true;
+        return false;
+    }
+
+    /** Once every task is in its group: the helpers exit and their parents reap them. */
+    private void dropGroupHelpers() throws RestoreException {
+        for (var e : groupHelpers.entrySet()) {
+            RemoteTask h = leaders.get(e.getKey());
+            long[] r = h.base.clone();
+            r[RIP] = tramp;
+            r[RAX] = NR_exit_group;
+            r[RDI] = 0;
+            r[ORIG_RAX] = -1;
+            h.setRegs(r);
+            h.detach();
+            leaders.remove(e.getKey());
+            threads.remove(e.getKey());
+            long w = e.getValue().syscall(61 /* wait4 */, e.getKey(), 0, 0x40000000L /* __WALL */, 0);
+            if (w != e.getKey()) throw RestoreException.errno("wait4(group helper " + e.getKey() + ") in task " + e.getValue().tid, (int) -w);
+            roundTrips++;
+        }
+        groupHelpers.clear();
     }
 
     /** Remote clone3 with set_tid = tid from task rt; returns the new tid (auto-attached). */
