@@ -24,6 +24,8 @@ final class RestorePlan {
     final List<TaskPlan> tasks = new ArrayList<>();
     final Map<Long, ProtoMsg> files = new HashMap<>();
     final Map<Long, byte[]> pipeData = new HashMap<>();
+    /** filelocks.img: flag (FL_POSIX 1, FL_FLOCK 2, FL_OFDLCK 1024), type, pid, fd, start, len. */
+    final List<ProtoMsg> fileLocks = new ArrayList<>();
     /** Data queued in FIFOs, by pipe_id. */
     final Map<Long, byte[]> fifoData = new HashMap<>();
     /** Pipe buffer sizes (F_SETPIPE_SZ) by pipe_id. */
@@ -94,6 +96,7 @@ final class RestorePlan {
                 ghosts.put(orig, new Ghost(name, g.msg().i32(3, 0600), g.payload()));
             }
         }
+        if (images.exists("filelocks.img")) fileLocks.addAll(images.read("filelocks.img", Images.FILE_LOCKS));
         if (images.exists("fifo-data.img")) {
             for (Images.Entry e : images.read("fifo-data.img", Images.FIFO_DATA, 2)) fifoData.put(e.msg().u64(1), e.payload());
         }

@@ -707,6 +707,29 @@ public final class Restorer {
     private void restoreFds(TaskPlan t, RemoteTask rt) throws RestoreException, InvalidProtocolBufferException {
         new FdRestorer(sharedFds, plan, t, rt).restore();
         roundTrips += 3;
+        restoreLocks(t, rt);
+    }
+
+    /** File locks the task held (filelocks.img), taken again on its restored fds. */
+    private void restoreLocks(TaskPlan t, RemoteTask rt) throws RestoreException {
+        Batch b = new Batch(rt);
+        for (ProtoMsg l : plan.fileLocks) {
+            if (l.u64(3) != t.pid) continue;
+            long flag = l.u64(1), type = l.u64(2), fd = l.u64(4);
+            String what = "lock (flag " + flag + ", type " + type + ") on fd " + fd + " of task " + t.pid + " (filelocks.img)";
+            if ((flag & 2) != 0) {
+                b.op("flock: " + what, 73, fd, type | 4 /* LOCK_NB */);
+            } else {
+                // struct flock: short l_type, short l_whence, off_t l_start, off_t l_len, pid_t l_pid
+                long fl = b.longs((type & 0xffff), l.u64(5), l.u64(6), 0);
+                boolean ofd = (flag & 1024) != 0;
+                b.op("fcntl(" + (ofd ? "F_OFD_SETLK" : "F_SETLK") + "): " + what, NR_fcntl, fd, ofd ? 37 : 6, fl);
+            }
+        }
+        if (b.size() > 0) {
+            b.run();
+            roundTrips++;
+        }
     }
 
     // ---------------------------------------------------------------- task state
