@@ -38,7 +38,7 @@ final class Freezer {
         try {
             ProcStat rs = ProcStat.read(rootPid);
             if (rs.isZombie()) throw new DumpException("task " + rootPid + " is a zombie; cannot dump its tree");
-            tracer = Compel.tracer(Freezer::log);
+            tracer = Compel.tracerOnThisThread(Freezer::log); // no hand-over per ptrace call
             root = new TaskNode(rootPid, null);
             tasks.put(rootPid, root);
             for (int pass = 0; ; pass++) {
