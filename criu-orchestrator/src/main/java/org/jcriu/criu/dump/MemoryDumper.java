@@ -253,11 +253,14 @@ final class MemoryDumper {
             writeMapped(t, r, dir, pagesId);
             return;
         }
-        if (bufs == null) {
+        // buffers no larger than the pages to save: a small task does not pay for zeroing
+        // 24 MiB of direct buffers while it is frozen
+        int want = (int) Math.max(4096, Math.min(BUF, (r.bytes() + 4095) & ~4095L));
+        if (bufs == null || bufs[0].capacity() < want) {
             bufs = new ByteBuffer[NBUF];
             addrs = new long[NBUF];
             for (int k = 0; k < NBUF; k++) {
-                bufs[k] = ByteBuffer.allocateDirect(BUF);
+                bufs[k] = ByteBuffer.allocateDirect(want);
                 addrs[k] = Pointer.nativeValue(Native.getDirectBufferPointer(bufs[k]));
             }
         }
@@ -301,8 +304,9 @@ final class MemoryDumper {
                 while (i < r.n) {
                     int k = 0;
                     long fill = 0;
-                    while (i < r.n && k < pa.length && fill < BUF) {
-                        long take = Math.min(r.len[i] - off, BUF - fill);
+                    int cap = bufs[0].capacity();
+                    while (i < r.n && k < pa.length && fill < cap) {
+                        long take = Math.min(r.len[i] - off, cap - fill);
                         pa[k] = r.addr[i] + off;
                         pl[k] = take;
                         k++;
