@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
 public final class CriuMain {
 
     public static void main(String[] args) {
+        // the dump's code paths warm up on another core while picocli parses
+        if (java.util.Arrays.asList(args).contains("dump")) org.jcriu.criu.dump.Natives.startInBackground();
         System.exit(run(args));
     }
 

@@ -27,10 +27,40 @@ import org.jcriu.images.proto.VmaEntry;
  * /proc parsers, the protobuf builders), before the tree is frozen: class loading
  * and first-call costs are then not paid while the tree is stopped.
  */
-final class Natives {
+public final class Natives {
     private Natives() {}
 
+    private static Thread background;
+
+    /**
+     * Starts the warm-up on a thread of its own (the CLI calls it first thing, so it
+     * runs while the command line is parsed and the images directory is made).
+     */
+    public static synchronized void startInBackground() {
+        if (background != null) return;
+        background = new Thread(Natives::run, "jcriu-warmup");
+        background.setDaemon(true);
+        background.start();
+    }
+
+    /** Waits for the background warm-up if one was started, else runs it here. */
     static void warmUp() {
+        Thread b;
+        synchronized (Natives.class) {
+            b = background;
+        }
+        if (b == null) {
+            run();
+            return;
+        }
+        try {
+            b.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void run() {
         int self = (int) ProcessHandle.current().pid();
         try {
             Trace.kcmp(self, self, Trace.KCMP_VM, 0, 0);
