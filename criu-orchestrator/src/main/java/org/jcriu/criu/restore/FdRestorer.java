@@ -251,6 +251,28 @@ final class FdRestorer {
                     src = b.op("open(" + path + ") memfd for fd " + firstFd, Restorer.NR_openat, Restorer.AT_FDCWD, b.str(path), flags, 0);
                     if (m.u64(3) != 0) b.useResult(b.op("lseek(memfd, " + m.u64(3) + ")", Restorer.NR_lseek, 0, m.u64(3), 0), 1, src);
                 }
+                case RestorePlan.FD_INOTIFY -> {
+                    ProtoMsg ify = f.msg(13);
+                    src = b.op("inotify_init1", 294, ify.u64(2) & Restorer.O_NONBLOCK);
+                    List<ProtoMsg> ws = new ArrayList<>(ify.msgs(5));
+                    ws.sort(java.util.Comparator.comparingLong(w -> w.u64(6)));
+                    long next = 1;
+                    for (ProtoMsg w : ws) {
+                        long wd = w.u64(6);
+                        // watch descriptors come in order: fill gaps with watches added and removed at once
+                        for (; next < wd; next++) {
+                            int d = b.op("inotify_add_watch(filler)", 254, 0, b.str("/"), 1);
+                            b.useResult(d, 1, src);
+                            int r = b.op("inotify_rm_watch(filler)", 255, 0, next);
+                            b.useResult(r, 1, src);
+                        }
+                        String path = w.msg(7).str(4);
+                        int a = b.op("inotify_add_watch(" + path + ") for fd " + firstFd, 254, 0, b.str(path), w.u64(3));
+                        b.useResult(a, 1, src);
+                        inotifyChecks.add(new long[] {a, wd});
+                        next = wd + 1;
+                    }
+                }
                 case RestorePlan.FD_EVENTFD -> {
                     ProtoMsg e = f.msg(8);
                     // EFD_SEMAPHORE (1) where the image records it in flags
@@ -348,6 +370,11 @@ final class FdRestorer {
             }
         }
         b.run();
+        for (long[] c : inotifyChecks) {
+            if (b.result((int) c[0]) != c[1]) {
+                throw new RestoreException("inotify watch of task " + t.pid + " came back as wd " + b.result((int) c[0]) + ", saved " + c[1]);
+            }
+        }
         // what this task now holds, for the tasks that follow
         for (var e : byFile.entrySet()) {
             int fd = e.getValue().get(0).fd();
@@ -362,6 +389,8 @@ final class FdRestorer {
 
     private final Map<Long, ProtoMsg> unixByIno = new HashMap<>();
     private final List<Integer> fifoHelpers = new ArrayList<>();
+    /** {op index, saved wd} of each inotify_add_watch, checked after the batch */
+    private final List<long[]> inotifyChecks = new ArrayList<>();
 
 
     /** The files.img entry of the unix socket with this inode, if the tree has one. */

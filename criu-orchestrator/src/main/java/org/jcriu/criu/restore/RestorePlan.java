@@ -17,7 +17,7 @@ import java.util.Map;
  */
 final class RestorePlan {
     static final int PE_PARENT = 1, PE_LAZY = 2, PE_PRESENT = 4;
-    static final int FD_FIFO = 3, FD_MEMFD = 18;
+    static final int FD_FIFO = 3, FD_MEMFD = 18, FD_INOTIFY = 8;
     static final int FD_REG = 1, FD_PIPE = 2, FD_EVENTFD = 6, FD_EVENTPOLL = 7, FD_SIGNALFD = 9, FD_TIMERFD = 17;
 
     final Images images;
@@ -243,11 +243,27 @@ final class RestorePlan {
                     memfd(m.u64(5));
                     t.memfds.add(m.u64(5));
                 }
+                if (type == FD_INOTIFY) {
+                    ProtoMsg ify = file.msg(13);
+                    if (ify == null) throw new RestoreException("image files.img is corrupt: inotify id " + id + " has no entry");
+                    for (ProtoMsg w : ify.msgs(5)) {
+                        ProtoMsg fh = w.msg(7);
+                        String path = fh == null ? null : fh.str(4);
+                        if (path == null) {
+                            throw new RestoreException("inotify watch " + w.u64(6) + " of fd " + f.u64(4) + " of task " + t.pid
+                                    + " has no path in files.img (file handles alone are not supported yet)");
+                        }
+                        if (!Files.exists(Path.of(path))) {
+                            throw new RestoreException("file " + path + " (inotify watch " + w.u64(6) + " of fd " + f.u64(4)
+                                    + " of task " + t.pid + ", files.img id " + id + ") has been moved away");
+                        }
+                    }
+                }
                 if (type == FD_FIFO) {
                     if (file.msg(17) == null) throw new RestoreException("image files.img is corrupt: fifo id " + id + " has no fifo entry");
                     regPath(file.msg(17).u64(3), "FIFO of fd " + f.u64(4) + " of task " + t.pid);
                 }
-                if (!java.util.Set.of(FD_REG, FD_PIPE, FD_FIFO, FD_MEMFD, 4, 5, FD_EVENTFD, FD_EVENTPOLL, FD_SIGNALFD, FD_TIMERFD).contains(type)) {
+                if (!java.util.Set.of(FD_REG, FD_PIPE, FD_FIFO, FD_MEMFD, FD_INOTIFY, 4, 5, FD_EVENTFD, FD_EVENTPOLL, FD_SIGNALFD, FD_TIMERFD).contains(type)) {
                     throw new RestoreException("fd " + f.u64(4) + " of task " + t.pid + " (" + fdinfo + ") is of kind "
                             + type + ", not supported yet");
                 }
