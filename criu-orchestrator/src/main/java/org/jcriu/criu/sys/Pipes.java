@@ -116,7 +116,7 @@ public final class Pipes {
                 return java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/" + f.fd())).toString();
             }
         } catch (java.io.IOException e) {
-            if (System.getenv("JCRIU_DEBUG_FH") != null) e.printStackTrace();
+            org.jcriu.criu.util.Log.debug("open_by_handle_at under " + mountPoint + ": " + e.getMessage());
             return null;
         }
     }
