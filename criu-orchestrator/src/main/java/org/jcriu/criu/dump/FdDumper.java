@@ -66,10 +66,12 @@ final class FdDumper {
         /** unix sockets saved, by inode, and the peers they need */
         final Map<Long, Integer> unixSaved = new HashMap<>();
         final Map<Long, String> unixPeersNeeded = new HashMap<>();
+        /** embryo sockets of pending connections, and the client socket saved for each */
+        final Map<Long, String> unixIconsNeeded = new HashMap<>();
+        final Map<Long, Long> unixIconClients = new HashMap<>();
         int nextGhostId = 1;
         final List<org.jcriu.images.proto.FileLockEntry> locks = new ArrayList<>();
         final java.util.Set<String> lockIds = new java.util.HashSet<>();
-        org.jcriu.criu.net.InetDump inet; // inet sockets of this dump (org.jcriu.criu.net)
     }
 
     /** One fd already saved, for kcmp against later ones. */
@@ -78,6 +80,7 @@ final class FdDumper {
     private final FileTable files;
     private final Extra extra;
     private Map<Long, SockDiag.UnixSocket> unixDiag;
+    private final Map<Long, Long> listenerOfIcon = new HashMap<>();
     /** net namespace id of the task being saved, for UnixSkEntry.ns_id */
     int netNsId;
     private final List<Seen> seen = new ArrayList<>();
@@ -107,7 +110,6 @@ final class FdDumper {
                 }
                 FdTypes type = kind(t, fd, link, fi);
                 if (type == FdTypes.REG && isFifo(t, fd)) type = FdTypes.FIFO;
-                if (type == FdTypes.UNIXSK && extra.inet != null && extra.inet.isInet(t.pid, fd)) type = FdTypes.INETSK;
                 int fdflags = (fi.flags() & O_CLOEXEC) != 0 ? FD_CLOEXEC : 0;
                 int id = save(t, pidfd, fd, link, fi, type);
                 for (String l : fi.locks()) lock(t, fd, l);
@@ -189,7 +191,6 @@ final class FdDumper {
             }
             case INOTIFY -> files.add(inotify(t, fi, id, flags));
             case UNIXSK -> files.add(socket(t, pidfd, fd, link, fi, id, flags));
-            case INETSK -> files.add(extra.inet.entry(t.pid, fd, id, flags));
             case EVENTFD -> files.add(FileEntry.newBuilder().setType(type).setId(id).setEfd(EventfdFileEntry.newBuilder()
                     .setId(id).setFlags(flags | (fi.eventfdSemaphore() ? EFD_SEMAPHORE : 0)).setFown(FileTable.NO_FOWN)
                     .setCounter(fi.eventfdCount())).build());
@@ -282,14 +283,27 @@ final class FdDumper {
                 };
                 throw unsupported(t, fd, kind);
             }
-            if (unixDiag == null) unixDiag = SockDiag.unixSockets();
+            if (unixDiag == null) {
+                unixDiag = SockDiag.unixSockets();
+                for (SockDiag.UnixSocket l : unixDiag.values()) {
+                    for (long client : l.icons()) listenerOfIcon.put(client, l.ino());
+                }
+            }
             SockDiag.UnixSocket u = unixDiag.get(ino);
             if (u == null) throw unsupported(t, fd, "a unix socket the kernel does not describe (another network namespace?)");
-            if (u.icons().length > 0) throw unsupported(t, fd, "a listening unix socket with connections not yet accepted");
+            // a connection not yet accepted: UNIX_DIAG_ICONS of the listener names its client;
+            // saved as CRIU does, with the listener as the client's peer (the restore connects again)
+            long peer = u.peer();
+            Long listener = listenerOfIcon.get(ino);
+            if (listener != null) peer = listener;
+            for (long icon : u.icons()) {
+                extra.unixIconsNeeded.put(icon, "task " + t.pid + ": fd " + fd + " (listening unix socket)");
+            }
             extra.unixSaved.put(ino, id);
-            if (u.peer() != 0) extra.unixPeersNeeded.put(u.peer(), "task " + t.pid + ": fd " + fd);
+            if (peer != 0) extra.unixPeersNeeded.put(peer, "task " + t.pid + ": fd " + fd);
+            if (listener != null) extra.unixIconClients.put(ino, listener);
             UnixSkEntry.Builder e = UnixSkEntry.newBuilder().setId(id).setIno((int) ino).setType(u.type())
-                    .setState(u.state()).setFlags(flags).setUflags(0).setBacklog(u.wqueue()).setPeer((int) u.peer())
+                    .setState(u.state()).setFlags(flags).setUflags(0).setBacklog(u.wqueue()).setPeer((int) peer)
                     .setFown(FileTable.NO_FOWN).setOpts(opts(copy.fd()))
                     .setName(com.google.protobuf.ByteString.copyFrom(u.name())).setNsId(netNsId);
             if (u.shutdown() != 0) e.setShutdown(SkShutdown.forNumber(u.shutdown() & 3));
@@ -413,6 +427,12 @@ final class FdDumper {
 
     /** After every task: a unix socket whose peer was not saved is outside the tree. */
     void checkPeers(boolean extUnixSk) throws DumpException {
+        for (Map.Entry<Long, String> e : extra.unixIconsNeeded.entrySet()) {
+            if (!extra.unixIconClients.containsKey(e.getKey())) {
+                throw new DumpException(e.getValue() + " has a connection not yet accepted from a client outside the"
+                        + " dumped tree, which jcriu cannot save");
+            }
+        }
         for (Map.Entry<Long, String> e : extra.unixPeersNeeded.entrySet()) {
             if (!extra.unixSaved.containsKey(e.getKey()) && !extUnixSk) {
                 throw new DumpException(e.getValue() + " is a unix socket connected to socket " + e.getKey()
