@@ -116,6 +116,8 @@ public final class Dumper {
             List<TaskNode> tree = freezer.tasks();
             Log.info("Frozen " + tree.size() + " task(s) in " + stats.freezingTime + " us");
             checkSessions(tree);
+            extra.inet = org.jcriu.criu.net.InetSockets.beginDump(dir, opts.pid(),
+                    tree.stream().filter(t -> !t.zombie).map(t -> t.pid).toList(), opts.tcpEstablished());
             Fault.at("collect");
             inventoryNamespaces();
             List<PstreeEntry> pstree = new ArrayList<>();
@@ -134,6 +136,7 @@ public final class Dumper {
             if (opts.pidfile() != null) Files.writeString(opts.pidfile(), Integer.toString(opts.pid()));
             Fault.at("finish");
         Log.debug("stage " + "finish");
+            extra.inet.finish(opts.leaveRunning());
             Log.debug("stage release/kill");
             if (opts.leaveRunning()) {
                 freezer.release();
@@ -147,6 +150,7 @@ public final class Dumper {
         } catch (IOException e) {
             throw new DumpException(e.getMessage(), e);
         } finally {
+            if (!done && extra.inet != null) extra.inet.abort();
             if (!done) freezer.release();
         }
     }

@@ -72,6 +72,7 @@ final class FdDumper {
         int nextGhostId = 1;
         final List<org.jcriu.images.proto.FileLockEntry> locks = new ArrayList<>();
         final java.util.Set<String> lockIds = new java.util.HashSet<>();
+        org.jcriu.criu.net.InetDump inet; // inet sockets of this dump (org.jcriu.criu.net)
     }
 
     /** One fd already saved, for kcmp against later ones. */
@@ -110,6 +111,7 @@ final class FdDumper {
                 }
                 FdTypes type = kind(t, fd, link, fi);
                 if (type == FdTypes.REG && isFifo(t, fd)) type = FdTypes.FIFO;
+                if (type == FdTypes.UNIXSK && extra.inet != null && extra.inet.isInet(t.pid, fd)) type = FdTypes.INETSK;
                 int fdflags = (fi.flags() & O_CLOEXEC) != 0 ? FD_CLOEXEC : 0;
                 int id = save(t, pidfd, fd, link, fi, type);
                 for (String l : fi.locks()) lock(t, fd, l);
@@ -191,6 +193,7 @@ final class FdDumper {
             }
             case INOTIFY -> files.add(inotify(t, fi, id, flags));
             case UNIXSK -> files.add(socket(t, pidfd, fd, link, fi, id, flags));
+            case INETSK -> files.add(extra.inet.entry(t.pid, fd, id, flags));
             case EVENTFD -> files.add(FileEntry.newBuilder().setType(type).setId(id).setEfd(EventfdFileEntry.newBuilder()
                     .setId(id).setFlags(flags | (fi.eventfdSemaphore() ? EFD_SEMAPHORE : 0)).setFown(FileTable.NO_FOWN)
                     .setCounter(fi.eventfdCount())).build());
