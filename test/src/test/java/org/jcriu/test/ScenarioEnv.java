@@ -74,8 +74,42 @@ final class ScenarioEnv {
         return source(name).contains("sc_corrupt()");
     }
 
+    private static java.nio.channels.FileChannel lockChannel;
+    private static java.nio.channels.FileLock lock;
+    static final long LOCK_WAIT_MS = 30 * 60_000L;
+
+    /**
+     * Two suites running at once in the same checkout (several engineers share
+     * one) would delete each other's run and image directories: the first to
+     * come holds target/scenario-suite.lock until its JVM exits, the other waits
+     * (bounded).
+     */
+    static synchronized void exclusive() {
+        if (lock != null) return;
+        try {
+            Files.createDirectories(TARGET);
+            lockChannel = java.nio.channels.FileChannel.open(TARGET.resolve("scenario-suite.lock"),
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+            long end = System.nanoTime() + LOCK_WAIT_MS * 1_000_000L;
+            boolean said = false;
+            while ((lock = lockChannel.tryLock()) == null) {
+                if (System.nanoTime() > end)
+                    throw new AssertionError("another scenario suite held " + TARGET.resolve("scenario-suite.lock")
+                            + " for " + LOCK_WAIT_MS / 60_000 + " min");
+                if (!said) {
+                    System.err.println("jcriu-test: another scenario suite is running in " + TARGET + "; waiting");
+                    said = true;
+                }
+                Procs.sleep(1000);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A fresh, empty directory under target/. */
     static Path freshDir(String first, String... more) {
+        exclusive();
         Path d = TARGET.resolve(Path.of(first, more));
         deleteTree(d);
         try {
