@@ -65,7 +65,8 @@ import org.jcriu.images.proto.Timespec;
  * one-line message is thrown.
  */
 public final class Dumper {
-    private static final int TASK_ALIVE = 1, TASK_DEAD = 3, TASK_STOPPED = 6;
+    /** compel's task states as CRIU's images carry them; a zombie is saved as DEAD. */
+    private static final int TASK_ALIVE = 1, TASK_DEAD = 2, TASK_STOPPED = 3;
     private static final int RLIM_NLIMITS = 16;
 
     private final DumpOptions opts;

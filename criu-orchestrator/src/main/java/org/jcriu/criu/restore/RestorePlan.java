@@ -119,11 +119,8 @@ final class RestorePlan {
         ProtoMsg tc = t.cores.get(0).msg(3);
         t.state = tc == null ? TaskPlan.TASK_ALIVE : tc.i32(1, TaskPlan.TASK_ALIVE);
         t.exitCode = tc == null ? 0 : tc.i32(2, 0);
-        if (t.state == TaskPlan.TASK_STOPPED || t.state == TaskPlan.TASK_ZOMBIE) {
-            // CRIU's zombie is 6 and stopped 3 (compel's task states); some writers swap them. A zombie
-            // has no registers saved, a stopped task has: trust that.
-            t.state = t.cores.get(0).msg(2) == null ? TaskPlan.TASK_ZOMBIE : TaskPlan.TASK_STOPPED;
-        }
+        // CRIU saves a zombie as DEAD (2); ZOMBIE (6) means the same here
+        if (t.state == TaskPlan.TASK_DEAD) t.state = TaskPlan.TASK_ZOMBIE;
         if (t.zombie()) return;
         for (int i = 0; i < t.threads.length; i++) {
             ProtoMsg core = t.cores.get(i);

@@ -61,10 +61,10 @@ class TreeTest {
             assertEquals(a, m.get(a).getPgid());
             assertEquals(v.pid, m.get(a).getSid());
             CoreEntry zc = CoreEntry.parseFrom(Images.entries(dir.resolve("core-" + z + ".img")).get(0));
-            assertEquals(3, zc.getTc().getTaskState(), "zombie");
+            assertEquals(2, zc.getTc().getTaskState(), "zombie: saved as TASK_DEAD, as CRIU does");
             assertEquals(7, (zc.getTc().getExitCode() >> 8) & 0xff);
             CoreEntry sc = CoreEntry.parseFrom(Images.entries(dir.resolve("core-" + s + ".img")).get(0));
-            assertEquals(6, sc.getTc().getTaskState(), "stopped");
+            assertEquals(3, sc.getTc().getTaskState(), "stopped: TASK_STOPPED");
             int grandchild = m.values().stream().filter(p -> p.getPpid() == a).findFirst().orElseThrow().getPid();
             assertTrue(Files.exists(dir.resolve("core-" + grandchild + ".img")));
             for (int pid : m.keySet()) assertFalse(new java.io.File("/proc/" + pid + "/status").exists()
