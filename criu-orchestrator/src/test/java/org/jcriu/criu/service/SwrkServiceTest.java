@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import org.jcriu.compel.sys.Wait;
 import org.jcriu.criu.testing.Victim;
 import org.jcriu.images.proto.CriuOpts;
 import org.jcriu.images.proto.CriuReq;
@@ -51,11 +52,32 @@ class SwrkServiceTest {
         return CriuOpts.newBuilder().setImagesDirFd(IMAGES_FD).setLogLevel(4).setLogFile("rpc.log");
     }
 
-    /** A killed victim stays a zombie until init reaps it, and keeps its pid until then. */
+    /**
+     * A killed victim stays a zombie, keeping its pid, until its parent reaps it:
+     * init (slowly), or this JVM when an in-process restore made it a subreaper.
+     */
     private static void awaitPidFree(int pid) throws InterruptedException {
         Path proc = Path.of("/proc", Integer.toString(pid));
-        for (int i = 0; i < 1000 && Files.exists(proc); i++) Thread.sleep(10);
+        for (int i = 0; i < 1000 && Files.exists(proc); i++) {
+            if (parentOf(pid) == ProcessHandle.current().pid()) {
+                try {
+                    Wait.waitpid(pid, Wait.WNOHANG | Wait.__WALL);
+                } catch (Exception reapedMeanwhile) {
+                    // ECHILD: someone else reaped it first
+                }
+            }
+            Thread.sleep(10);
+        }
         assertFalse(Files.exists(proc), "pid " + pid + " was not reaped");
+    }
+
+    private static long parentOf(int pid) {
+        try {
+            String st = Files.readString(Path.of("/proc", Integer.toString(pid), "stat"));
+            return Long.parseLong(st.substring(st.lastIndexOf(')') + 2).split(" ")[1]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     @Test
