@@ -117,6 +117,7 @@ public final class Dumper {
             List<TaskNode> tree = freezer.tasks();
             Log.info("Frozen " + tree.size() + " task(s) in " + stats.freezingTime + " us");
             checkSessions(tree);
+            extra.leaveRunning = opts.leaveRunning();
             extra.inet = org.jcriu.criu.net.InetSockets.beginDump(dir, opts.pid(),
                     tree.stream().filter(t -> !t.zombie).map(t -> t.pid).toList(), opts.tcpEstablished());
             Fault.at("collect");

@@ -22,6 +22,7 @@ import org.jcriu.criu.sys.Sockets;
 import org.jcriu.images.proto.SkOptsEntry;
 import org.jcriu.images.proto.SkPacketEntry;
 import org.jcriu.images.proto.SkShutdown;
+import org.jcriu.criu.util.Log;
 import org.jcriu.images.proto.UnixSkEntry;
 import org.jcriu.criu.sys.Trace;
 import org.jcriu.images.proto.EventfdFileEntry;
@@ -69,6 +70,12 @@ final class FdDumper {
         /** embryo sockets of pending connections, and the client socket saved for each */
         final Map<Long, String> unixIconsNeeded = new HashMap<>();
         final Map<Long, Long> unixIconClients = new HashMap<>();
+        /**
+         * Data a client sent on a connection still pending on a listener (queued on the embryo socket),
+         * by client inode; taken by accepting the pending connections (only when the tree is killed after the dump).
+         */
+        final Map<Long, List<ByteBuffer>> embryoData = new HashMap<>();
+        boolean leaveRunning;
         int nextGhostId = 1;
         final List<org.jcriu.images.proto.FileLockEntry> locks = new ArrayList<>();
         final java.util.Set<String> lockIds = new java.util.HashSet<>();
@@ -302,6 +309,7 @@ final class FdDumper {
             for (long icon : u.icons()) {
                 extra.unixIconsNeeded.put(icon, "task " + t.pid + ": fd " + fd + " (listening unix socket)");
             }
+            if (u.state() == 10) embryos(t, fd, copy, u);
             extra.unixSaved.put(ino, id);
             if (peer != 0) extra.unixPeersNeeded.put(peer, "task " + t.pid + ": fd " + fd);
             if (listener != null) extra.unixIconClients.put(ino, listener);
@@ -310,8 +318,39 @@ final class FdDumper {
                     .setFown(FileTable.NO_FOWN).setOpts(opts(copy.fd()))
                     .setName(com.google.protobuf.ByteString.copyFrom(u.name())).setNsId(netNsId);
             if (u.shutdown() != 0) e.setShutdown(SkShutdown.forNumber(u.shutdown() & 3));
-            if (u.rqueue() > 0 && u.state() != 10) queue(t, fd, copy, id);
+            if (u.rqueue() > 0 && u.state() != 10) queue(t, fd, copy, id, u.type() != 1);
             return FileEntry.newBuilder().setType(FdTypes.UNIXSK).setId(id).setUsk(e).build();
+        }
+    }
+
+    /**
+     * Pending connections of a listener: data their clients sent sits on the embryo sockets, which only
+     * accept() reaches (sock_diag gives them no inode). They are all accepted here, in the order
+     * UNIX_DIAG_ICONS lists their clients, and their data read, which consumes them: not with
+     * --leave-running (their data is then not saved). The restore connects each client again and
+     * sends the data from it.
+     */
+    private void embryos(TaskNode t, int fd, Fd copy, SockDiag.UnixSocket l) throws IOException {
+        if (l.icons().length == 0) return;
+        if (extra.leaveRunning) {
+            Log.warn("task " + t.pid + ": fd " + fd + ": data sent on connections pending on this listening socket is not saved with --leave-running");
+            return;
+        }
+        Memory buf = new Memory(1 << 20);
+        for (long client : l.icons()) {
+            long a = Sockets.accept(copy.fd());
+            if (a < 0) break;
+            try (Fd emb = new Fd((int) a)) {
+                List<ByteBuffer> chunks = new ArrayList<>();
+                for (;;) {
+                    long n = Sockets.recv(emb.fd(), buf, buf.size(), Sockets.MSG_DONTWAIT);
+                    if (n <= 0) break;
+                    ByteBuffer d = ByteBuffer.allocateDirect((int) n);
+                    d.put(buf.getByteBuffer(0, n)).flip();
+                    chunks.add(d);
+                }
+                if (!chunks.isEmpty()) extra.embryoData.put(client, chunks);
+            }
         }
     }
 
@@ -336,18 +375,23 @@ final class FdDumper {
      * The receive queue, read without consuming it: SO_PEEK_OFF from 0 and MSG_PEEK reads
      * (each one moves the peek offset on), then the offset put back.
      */
-    private void queue(TaskNode t, int fd, Fd copy, int id) throws IOException {
+    private void queue(TaskNode t, int fd, Fd copy, int id, boolean senders) throws IOException {
         int s = copy.fd();
         int old = Sockets.getInt(s, Sockets.SOL_SOCKET, Sockets.SO_PEEK_OFF);
         Memory buf = new Memory(1 << 20);
         try {
             Sockets.setInt(s, Sockets.SOL_SOCKET, Sockets.SO_PEEK_OFF, 0);
             for (int guard = 0; guard < 100_000; guard++) {
-                long n = Sockets.recv(s, buf, buf.size(), Sockets.MSG_PEEK | Sockets.MSG_DONTWAIT);
+                byte[][] from = {new byte[0]};
+                long n = senders ? Sockets.recvfrom(s, buf, buf.size(), Sockets.MSG_PEEK | Sockets.MSG_DONTWAIT, from)
+                        : Sockets.recv(s, buf, buf.size(), Sockets.MSG_PEEK | Sockets.MSG_DONTWAIT);
                 if (n <= 0) break;
                 ByteBuffer data = ByteBuffer.allocateDirect((int) n);
                 data.put(buf.getByteBuffer(0, n)).flip();
-                extra.skQueues.add(new Object[] {SkPacketEntry.newBuilder().setIdFor(id).setLength((int) n).build(), data});
+                SkPacketEntry.Builder pe = SkPacketEntry.newBuilder().setIdFor(id).setLength((int) n);
+                // a datagram's sender name (sun_path, after the 2-byte family), where it had one
+                if (from[0].length > 2) pe.setAddr(com.google.protobuf.ByteString.copyFrom(from[0], 2, from[0].length - 2));
+                extra.skQueues.add(new Object[] {pe.build(), data});
             }
         } finally {
             Sockets.setInt(s, Sockets.SOL_SOCKET, Sockets.SO_PEEK_OFF, old);
@@ -430,6 +474,14 @@ final class FdDumper {
 
     /** After every task: a unix socket whose peer was not saved is outside the tree. */
     void checkPeers(boolean extUnixSk) throws DumpException {
+        // data of pending connections: saved for the client (whose own receive queue is empty), sent again by it
+        for (Map.Entry<Long, List<ByteBuffer>> e : extra.embryoData.entrySet()) {
+            Integer id = extra.unixSaved.get(e.getKey());
+            if (id == null) continue; // the client is outside the tree: refused below
+            for (ByteBuffer d : e.getValue()) {
+                extra.skQueues.add(new Object[] {SkPacketEntry.newBuilder().setIdFor(id).setLength(d.remaining()).build(), d});
+            }
+        }
         for (Map.Entry<Long, String> e : extra.unixIconsNeeded.entrySet()) {
             if (!extra.unixIconClients.containsKey(e.getKey())) {
                 throw new DumpException(e.getValue() + " has a connection not yet accepted from a client outside the"

@@ -100,7 +100,7 @@ final class FdRestorer {
                     long a = b.alloc(8);
                     pipes.put(pipeId, new long[] {b.op("pipe2 for pipe " + pipeId, Restorer.NR_pipe2, a, 0), a});
                 }
-            } else if (type == 5 && f.msg(16).u64(8) != 0) {
+            } else if (type == 5 && isPair(f.msg(16))) {
                 ProtoMsg u = f.msg(16);
                 long ino = u.u64(2), peer = u.u64(8);
                 if (!pairs.containsKey(ino)) {
@@ -134,6 +134,12 @@ final class FdRestorer {
         int spareSlot = high + byFile.size();
 
         // main: create, fill queues, park every description at high+k
+        for (long id : byFile.keySet()) {
+            ProtoMsg f = plan.files.get(id);
+            if (fromOther.containsKey(id) || f.i32(1, 0) != 5) continue;
+            ProtoMsg u = f.msg(16);
+            if (!isPair(u) && listenerOf(u) == null) clearStale(uname(u));
+        }
         b = new Batch(rt);
         for (var e : pipeFds.entrySet()) {
             Long size = plan.pipeSize.get(e.getKey());
@@ -212,6 +218,23 @@ final class FdRestorer {
                 }
                 case 5 -> {
                     ProtoMsg u = f.msg(16);
+                    if (!isPair(u)) {
+                        if (listenerOf(u) != null) {
+                            // an accepted connection: made below by connect + accept, once its listener exists
+                            accepted.add(id);
+                            continue;
+                        }
+                        long nb = (u.u64(5) & Restorer.O_NONBLOCK) != 0 ? Restorer.O_NONBLOCK : 0; // SOCK_NONBLOCK
+                        src = b.op("socket(AF_UNIX, " + u.u64(3) + ") for fd " + firstFd, 41, 1, u.u64(3) | nb, 0);
+                        byte[] name = uname(u);
+                        if (name.length > 0) {
+                            b.useResult(b.op("bind(" + show(name) + ") for fd " + firstFd + " of task " + t.pid, 49, 0,
+                                    sockaddr(b, name), 2 + name.length), 1, src);
+                        }
+                        if (u.u64(4) == 10) b.useResult(b.op("listen(" + u.u64(7) + ") for fd " + firstFd, 50, 0, u.u64(7)), 1, src);
+                        if (u.u64(8) != 0) connects.add(id);
+                        break;
+                    }
                     if (u.u64(8) == 0) {
                         // neither bound nor connected: a plain socket
                         src = b.op("socket(AF_UNIX, " + u.u64(3) + ")", 41, 1, u.u64(3), 0);
@@ -320,6 +343,7 @@ final class FdRestorer {
                 usedPrelude.add((int) known);
             }
         }
+        namedUnix(b, byFile, parked);
         for (int h : fifoHelpers) b.useResult(b.op("close(FIFO helper)", Restorer.NR_close, 0), 1, h);
         // ends of pipes and socketpairs no fd here uses: kept at spare numbers for the other tasks
         List<Integer> spares = new ArrayList<>();
@@ -388,6 +412,150 @@ final class FdRestorer {
     }
 
     private final Map<Long, ProtoMsg> unixByIno = new HashMap<>();
+    /** file ids of unix sockets made by accept (after the main creations), and of sockets to connect by name */
+    private final List<Long> accepted = new ArrayList<>(), connects = new ArrayList<>();
+
+    /** A socketpair's end: connected, both ends unnamed and each the other's peer. */
+    private boolean isPair(ProtoMsg u) throws InvalidProtocolBufferException {
+        long peer = u.u64(8);
+        if (peer == 0 || uname(u).length > 0 || u.u64(4) == 10) return false;
+        ProtoMsg pf = unixFile(peer);
+        if (pf == null) return true; // outside the tree: refused by the plan
+        ProtoMsg p = pf.msg(16);
+        return uname(p).length == 0 && p.u64(8) == u.u64(2);
+    }
+
+    /** For a connection accepted from a listener of the image (it carries the listener's name): that listener. */
+    private ProtoMsg listenerOf(ProtoMsg u) throws InvalidProtocolBufferException {
+        byte[] name = uname(u);
+        if (u.u64(4) != 1 || u.u64(8) == 0 || name.length == 0 || u.u64(3) == 2) return null;
+        for (ProtoMsg f : plan.files.values()) {
+            ProtoMsg l = f.i32(1, 0) == 5 ? f.msg(16) : null;
+            if (l != null && l.u64(4) == 10 && l.u64(3) == u.u64(3) && java.util.Arrays.equals(uname(l), name)) return l;
+        }
+        return null;
+    }
+
+    static byte[] uname(ProtoMsg u) {
+        com.google.protobuf.ByteString n = u.bytes(11);
+        return n == null ? new byte[0] : n.toByteArray();
+    }
+
+    static String show(byte[] name) {
+        String s = new String(name, java.nio.charset.StandardCharsets.UTF_8);
+        return (name.length > 0 && name[0] == 0 ? "@" + s.substring(1) : s).replace("\0", "");
+    }
+
+    /** A struct sockaddr_un in scratch: AF_UNIX then the name as saved (abstract names start with a NUL). */
+    private static long sockaddr(Batch b, byte[] name) {
+        byte[] a = new byte[2 + name.length];
+        a[0] = 1;
+        System.arraycopy(name, 0, a, 2, name.length);
+        return b.bytes(a);
+    }
+
+    /** A socket file left at a path the restore binds: removed if it is a socket no live socket is bound to. */
+    private static void clearStale(byte[] name) throws RestoreException {
+        if (name.length == 0 || name[0] == 0) return;
+        String s = show(name);
+        if (!s.startsWith("/")) return;
+        java.nio.file.Path p = java.nio.file.Path.of(s);
+        try {
+            Object mode = java.nio.file.Files.readAttributes(p, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS).get("mode");
+            if (((Integer) mode & 0170000) != 0140000) return; // not a socket: bind fails, naming it
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/net/unix"))) {
+                String[] w = line.trim().split("\\s+");
+                if (w.length >= 8 && w[7].equals(s)) return; // in use: bind fails with EADDRINUSE
+            }
+            java.nio.file.Files.delete(p);
+        } catch (java.nio.file.NoSuchFileException e) {
+            // nothing there
+        } catch (java.io.IOException e) {
+            throw new RestoreException("cannot clear the stale socket file " + s + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Named unix sockets, once every socket of the task exists at its parking slot: accepted connections
+     * (a connect to their listener's name and an accept), then connects by name (datagram peers, connections
+     * still in a listener's backlog), then the queued data, datagrams sent from their saved sender.
+     */
+    private void namedUnix(Batch b, Map<Long, List<TaskPlan.FdPlan>> byFile, Map<Long, Integer> parked)
+            throws RestoreException, InvalidProtocolBufferException {
+        Map<Long, Long> idByIno = new HashMap<>();
+        Map<String, Long> idByName = new HashMap<>();
+        for (long id : byFile.keySet()) {
+            ProtoMsg f = plan.files.get(id);
+            if (f.i32(1, 0) != 5) continue;
+            idByIno.put(f.msg(16).u64(2), id);
+            if (!accepted.contains(id) && uname(f.msg(16)).length > 0) idByName.putIfAbsent(show(uname(f.msg(16))), id);
+        }
+        java.util.Set<Long> clientsDone = new java.util.HashSet<>();
+        for (long id : accepted) {
+            ProtoMsg u = plan.files.get(id).msg(16);
+            ProtoMsg l = listenerOf(u);
+            Long lid = idByIno.get(l.u64(2)), cid = idByIno.get(u.u64(8));
+            String what = "fd " + byFile.get(id).get(0).fd() + " of task " + t.pid + " (accepted unix connection)";
+            if (lid == null || cid == null) throw new RestoreException(what + ": its listener or its peer is in another task; not supported yet");
+            byte[] ln = uname(l);
+            b.op("connect(" + show(ln) + ") for " + what, 42, parked.get(cid), sockaddr(b, ln), 2 + ln.length);
+            int acc = b.op("accept4 for " + what, 288, parked.get(lid), 0, 0, u.u64(5) & Restorer.O_NONBLOCK);
+            b.useResult(b.op("dup3 (park)", Restorer.NR_dup3, 0, parked.get(id), 0), 1, acc);
+            b.useResult(b.op("close", Restorer.NR_close, 0), 1, acc);
+            clientsDone.add(cid);
+        }
+        for (long id : connects) {
+            if (clientsDone.contains(id)) continue;
+            ProtoMsg u = plan.files.get(id).msg(16);
+            ProtoMsg pf = unixFile(u.u64(8));
+            String what = "fd " + byFile.get(id).get(0).fd() + " of task " + t.pid;
+            byte[] pn = pf == null ? new byte[0] : uname(pf.msg(16));
+            if (pn.length == 0) throw new RestoreException(what + " is a unix socket connected to an unnamed one; not supported yet");
+            b.op("connect(" + show(pn) + ") for " + what, 42, parked.get(id), sockaddr(b, pn), 2 + pn.length);
+        }
+        int tmp = -1;
+        for (Images.Entry q : plan.sockQueues()) {
+            long idFor = q.msg().u64(1);
+            ProtoMsg f = plan.files.get(idFor);
+            if (f == null || f.msg(16) == null || !byFile.containsKey(idFor) || isPair(f.msg(16))) continue;
+            ProtoMsg u = f.msg(16);
+            byte[] data = q.payload();
+            Long peer = idByIno.get(u.u64(8));
+            String what = "queued data of unix socket id " + idFor;
+            ProtoMsg pf = unixFile(u.u64(8));
+            if (u.u64(3) != 2 && pf != null && pf.msg(16).u64(4) == 10) {
+                // a connection pending on a listener: the data it had sent, sent again from it
+                b.flags(b.op("send(" + what + ", pending connection)", Restorer.NR_write, parked.get(idFor), b.bytes(data), data.length),
+                        Batch.F_EQ_A2);
+                continue;
+            }
+            if (u.u64(3) == 1 || u.u64(8) != 0) {
+                // a stream, or a connected datagram socket: only its peer may send to it
+                if (peer == null) throw new RestoreException(what + ": its peer is not in task " + t.pid + "; not supported yet");
+                byte[] rn = uname(u);
+                if (u.u64(3) == 1 || rn.length == 0) {
+                    b.flags(b.op("send(" + what + ")", Restorer.NR_write, parked.get(peer), b.bytes(data), data.length), Batch.F_EQ_A2);
+                } else {
+                    b.flags(b.op("sendto(" + what + ")", 44, parked.get(peer), b.bytes(data), data.length, 0, sockaddr(b, rn), 2 + rn.length),
+                            Batch.F_EQ_A2);
+                }
+                continue;
+            }
+            byte[] rn = uname(u);
+            if (rn.length == 0) throw new RestoreException(what + ": an unnamed, unconnected datagram socket; not supported yet");
+            com.google.protobuf.ByteString from = q.msg().bytes(3);
+            Long sender = from == null || from.isEmpty() ? null : idByName.get(show(from.toByteArray()));
+            if (sender != null) {
+                b.flags(b.op("sendto(" + what + ") from " + show(from.toByteArray()), 44, parked.get(sender), b.bytes(data), data.length, 0,
+                        sockaddr(b, rn), 2 + rn.length), Batch.F_EQ_A2);
+            } else {
+                if (tmp < 0) tmp = b.op("socket(AF_UNIX) to send unnamed datagrams", 41, 1, u.u64(3), 0);
+                int op = b.op("sendto(" + what + ")", 44, 0, b.bytes(data), data.length, 0, sockaddr(b, rn), 2 + rn.length);
+                b.useResult(op, 1, tmp).flags(op, Batch.F_EQ_A2);
+            }
+        }
+        if (tmp >= 0) b.useResult(b.op("close", Restorer.NR_close, 0), 1, tmp);
+    }
     private final List<Integer> fifoHelpers = new ArrayList<>();
     /** {op index, saved wd} of each inotify_add_watch, checked after the batch */
     private final List<long[]> inotifyChecks = new ArrayList<>();

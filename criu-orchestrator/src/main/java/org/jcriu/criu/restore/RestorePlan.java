@@ -350,17 +350,11 @@ final class RestorePlan {
         t.pagemap.sort((a, b) -> Long.compareUnsigned(a[0], b[0]));
     }
 
-    /** Unix sockets the restore can make: socketpairs (both ends in the tree) and unbound, unconnected ones. */
+    /** Unix sockets the restore can make: any whose peer is in the tree (bound, listening, connected by name, socketpairs). */
     private void checkUnix(ProtoMsg file, String fdinfo, long fd, int pid) throws RestoreException, InvalidProtocolBufferException {
         ProtoMsg u = file.msg(16);
         if (u == null) throw new RestoreException("image files.img is corrupt: unix socket id " + file.u64(2) + " has no usk entry");
-        com.google.protobuf.ByteString name = u.bytes(11);
         String what = "fd " + fd + " of task " + pid + " (" + fdinfo + ") is a unix socket ";
-        if (name != null && !name.isEmpty()) {
-            String n = (name.byteAt(0) == 0 ? "@" + name.substring(1).toStringUtf8() : name.toStringUtf8()).replace("\0", "");
-            throw new RestoreException(what + "bound to " + n + "; named unix sockets are not supported yet");
-        }
-        if (u.u64(4) == 10) throw new RestoreException(what + "listening; not supported yet");
         long peer = u.u64(8);
         if (peer != 0) {
             boolean found = false;

@@ -45,6 +45,8 @@ final class LibC {
 
     static native long recv(int fd, Pointer buf, long len, int flags) throws LastErrorException;
 
+    static native long recvfrom(int fd, Pointer buf, long len, int flags, Pointer addr, int[] alen) throws LastErrorException;
+
     static native int getsockopt(int fd, int level, int name, Pointer val, int[] len) throws LastErrorException;
 
     static native int setsockopt(int fd, int level, int name, Pointer val, int len) throws LastErrorException;

@@ -59,4 +59,32 @@ public final class Sockets {
             throw new Errno("recv", e.getErrorCode());
         }
     }
+
+    /**
+     * recvfrom(fd, buf, len, flags) with the sender's address: the byte count (-1 for EAGAIN)
+     * and, in {@code from[0]}, the address as the kernel gave it (empty for an unnamed sender).
+     */
+    public static long recvfrom(int fd, Pointer buf, long len, int flags, byte[][] from) throws Errno {
+        Memory a = new Memory(128);
+        int[] alen = {128};
+        try {
+            long n = LibC.recvfrom(fd, buf, len, flags, a, alen);
+            from[0] = a.getByteArray(0, Math.min(alen[0], 128));
+            return n;
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == Errno.EAGAIN) return -1;
+            throw new Errno("recvfrom", e.getErrorCode());
+        }
+    }
+
+    /** accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC); -1 when nothing is pending. */
+    public static long accept(int fd) throws Errno {
+        try {
+            return LibC.syscall(288, fd, 0, 0, 04000 | 02000000, 0, 0);
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == Errno.EAGAIN) return -1;
+            throw new Errno("accept4", e.getErrorCode());
+        }
+    }
+
 }
