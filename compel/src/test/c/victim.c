@@ -1,6 +1,7 @@
 /* Test victim for compel: one kind of state per mode, checks its own results.
  *   victim MODE [N]
- * Modes: compute, threads N, nanosleep, pipe, futex, epoll, signals, idle, mem MiB.
+ * Modes: compute, threads N, nanosleep, pipe, futex, epoll, signals, idle, mem MiB, ptimer
+ * (compute, with a POSIX timer signalling SIGRTMIN+4 every ms whose every siginfo is checked).
  * Prints "ready" once set up; on SIGTERM prints "PASS n" (or "FAIL why") and exits. Every
  * blocking call's result is checked: only success, or EINTR once SIGTERM came, is right. */
 #define _GNU_SOURCE
@@ -44,6 +45,20 @@ static void on_usr1(int sig, siginfo_t *si, void *uc)
 {
 	(void)sig; (void)si; (void)uc;
 	usr1++;
+}
+
+/* ptimer: every SIGRTMIN+4 must come from the timer, with its value */
+#define PTIMER_VALUE 0x5eed1234
+static volatile long ptimer_ticks;
+
+static void on_ptimer(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	if (si->si_signo != sig || si->si_code != SI_TIMER)
+		fail("ptimer si_code", si->si_code);
+	else if (si->si_value.sival_int != PTIMER_VALUE)
+		fail("ptimer si_value", si->si_value.sival_int);
+	ptimer_ticks++;
 }
 
 /* A computation whose every step is checked against an independent form of itself. */
@@ -187,6 +202,25 @@ int main(int argc, char **argv)
 				fail("setitimer", errno);
 		}
 		mode = "nanosleep";
+	}
+	if (!strcmp(mode, "ptimer")) {
+		struct sigevent sev;
+		struct itimerspec its = { { 0, 1000000 }, { 0, 1000000 } };
+		timer_t tid;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_sigaction = on_ptimer;
+		sa.sa_flags = SA_SIGINFO | SA_RESTART;
+		sigaction(SIGRTMIN + 4, &sa, NULL);
+		memset(&sev, 0, sizeof(sev));
+		sev.sigev_notify = SIGEV_SIGNAL;
+		sev.sigev_signo = SIGRTMIN + 4;
+		sev.sigev_value.sival_int = PTIMER_VALUE;
+		if (timer_create(CLOCK_MONOTONIC, &sev, &tid) || timer_settime(tid, 0, &its, NULL))
+			fail("timer", errno);
+		while (ptimer_ticks < 3)
+			usleep(1000);
+		mode = "compute";
 	}
 	if (!strcmp(mode, "compute") || !strcmp(mode, "threads")) {
 		int n = !strcmp(mode, "threads") ? (argc > 2 ? atoi(argv[2]) : 8) : 0;

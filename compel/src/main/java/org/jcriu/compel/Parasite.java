@@ -371,7 +371,7 @@ public final class Parasite implements AutoCloseable {
                     + String.format(" at %#x", UserRegs.read(regsNow()).rip()));
         }
         if (Wait.ptraceEvent(st) == 0 && sig != org.jcriu.compel.sys.Signal.SIGTRAP) {
-            leader.pendingSignals.add(sig);
+            leader.hold(sig);
         }
         Ptrace.cont(leader.tid, 0);
     }
@@ -756,7 +756,7 @@ public final class Parasite implements AutoCloseable {
                             break;
                         }
                         if (Wait.ptraceEvent(st) == 0 && Wait.WSTOPSIG(st) != org.jcriu.compel.sys.Signal.SIGTRAP) {
-                            leader.pendingSignals.add(Wait.WSTOPSIG(st));
+                            leader.hold(Wait.WSTOPSIG(st));
                         }
                         Ptrace.cont(leader.tid, 0);
                     }

@@ -168,7 +168,7 @@ public final class Tracee implements AutoCloseable {
     }
 
     private static TraceeThread collectFirstStop(Tracee t, int tid) {
-        List<Integer> pending = new ArrayList<>();
+        List<byte[]> pending = new ArrayList<>();
         while (true) {
             long r;
             try {
@@ -190,11 +190,12 @@ public final class Tracee implements AutoCloseable {
                         || sig == Signal.SIGTTOU;
                 TraceeThread th = new TraceeThread(t, tid, stopped ? TraceeThread.Found.STOPPED
                         : TraceeThread.Found.RUNNING, stopped ? sig : 0);
-                th.pendingSignals.addAll(pending);
+                th.heldSignals.addAll(pending);
                 return th;
             }
             if (ev == 0) {
-                pending.add(sig);
+                // dequeued before our interrupt: held (queued again at detach), not delivered
+                pending.add(TraceeThread.siginfoAt(tid, sig));
             }
             Ptrace.cont(tid, 0);
         }
@@ -385,6 +386,11 @@ public final class Tracee implements AutoCloseable {
         });
     }
 
+    /** @return the data part of the scratch area, already mapped (on the tracer thread) */
+    long scratchAddress() {
+        return scratch + SCRATCH_DATA;
+    }
+
     /** @return the size of the data part of the scratch area */
     public int scratchSize() {
         return SCRATCH_SIZE - SCRATCH_DATA;
@@ -573,7 +579,7 @@ public final class Tracee implements AutoCloseable {
 
     /**
      * Cures a parasite still in, unmaps the scratch area, and detaches every thread. Signals
-     * that arrived meanwhile are sent again.
+     * held meanwhile ({@link TraceeThread#heldSignals()}) are queued again with their siginfo.
      */
     public void detach(AfterDetach after) {
         if (!attached) {
@@ -587,7 +593,38 @@ public final class Tracee implements AutoCloseable {
                 if (parasite != null) {
                     parasite.cure();
                 }
-                unmapScratch();
+                // every signal blocked while compel still runs code in the threads: none is
+                // taken out (and held) any more, the held ones are queued again
+                Map<TraceeThread, Long> masks = new LinkedHashMap<>();
+                try {
+                    for (TraceeThread t : threads.values()) {
+                        if (!t.dead && !t.running) {
+                            try {
+                                long m = t.readSigmask();
+                                t.writeSigmask(-1L);
+                                masks.put(t, m);
+                            } catch (NoSuchProcessException e) {
+                                t.dead = true;
+                            }
+                        }
+                    }
+                    for (TraceeThread t : masks.keySet()) {
+                        try {
+                            t.requeueHeld();
+                        } catch (RuntimeException e) {
+                            tracer.log().log(Logger.Level.WARN, t + ": held signals: " + e.getMessage());
+                        }
+                    }
+                    unmapScratch();
+                } finally {
+                    for (Map.Entry<TraceeThread, Long> m : masks.entrySet()) {
+                        try {
+                            m.getKey().writeSigmask(m.getValue());
+                        } catch (NoSuchProcessException e) {
+                            m.getKey().dead = true;
+                        }
+                    }
+                }
             } finally {
                 attached = false;
                 closeMem();

@@ -33,6 +33,8 @@ public final class TraceeThread {
     }
 
     private static final int O = 8;
+    private static final int SIGINFO_SIZE = 128;
+    private static final int SI_TKILL = -6;
     private static final int SYSCALL_STOP = Signal.SIGTRAP | 0x80;
     private static final int[] ARG_REGS = {UserRegs.RDI, UserRegs.RSI, UserRegs.RDX, UserRegs.R10, UserRegs.R8, UserRegs.R9};
 
@@ -49,8 +51,12 @@ public final class TraceeThread {
     /** Java views of the same memory: copies and field access without a native call each */
     private final java.nio.ByteBuffer savedBuf = saved.getByteBuffer(0, UserRegs.SIZE).order(java.nio.ByteOrder.nativeOrder());
     private final java.nio.ByteBuffer injBuf = inj.getByteBuffer(0, UserRegs.SIZE).order(java.nio.ByteOrder.nativeOrder());
-    /** signals whose delivery stop compel swallowed; sent again at detach */
-    final List<Integer> pendingSignals = new ArrayList<>();
+    /**
+     * siginfo_t (128 bytes) of signals the thread dequeued while compel held it (their delivery
+     * stop came during a remote syscall, the parasite or the seize): queued again, exactly, at
+     * detach
+     */
+    final List<byte[]> heldSignals = new ArrayList<>();
     /** SIGTRAP blocked in the thread's mask: an int3 would unblock it, so the mask is put back */
     private long sigmask;
     private boolean sigmaskKnown;
@@ -84,6 +90,25 @@ public final class TraceeThread {
     /** @return the stop signal of a thread found {@link Found#STOPPED}, else 0 */
     public int foundStopSignal() {
         return foundStopSignal;
+    }
+
+    /**
+     * Signals this thread took out of its (or its process's shared) queue while compel held it:
+     * their delivery stops came while compel ran code in the thread (remote syscalls, parasite)
+     * or was seizing it. compel does not let them through then; it queues each one again, with
+     * its whole siginfo, to this thread when the task is detached or resumed. A dumper saves them
+     * with the thread's pending signals (PTRACE_PEEKSIGINFO does not see them meanwhile).
+     *
+     * @return copies of their siginfo_t (128 bytes each), oldest first
+     */
+    public List<byte[]> heldSignals() {
+        return tracer().call(() -> {
+            List<byte[]> l = new ArrayList<>();
+            for (byte[] b : heldSignals) {
+                l.add(b.clone());
+            }
+            return l;
+        });
     }
 
     /** @return whether the thread has exited since it was seized */
@@ -434,9 +459,9 @@ public final class TraceeThread {
         int sig = WSTOPSIG(st);
         int ev = ptraceEvent(st);
         if (ev == 0 && sig != Signal.SIGTRAP && sig != SYSCALL_STOP) {
-            pendingSignals.add(sig);
+            hold(sig);
             Ptrace.getRegs(tid, injAddr);
-            tracer().log().log(Logger.Level.DEBUG, "thread " + tid + ": signal " + sig + " kept for detach, rip "
+            tracer().log().log(Logger.Level.DEBUG, "thread " + tid + ": signal " + sig + " held for detach, rip "
                     + Long.toHexString(inj.getLong(UserRegs.RIP * O)) + " rax " + Long.toHexString(inj.getLong(UserRegs.RAX * O)));
         }
         if (syscallMode) {
@@ -489,15 +514,73 @@ public final class TraceeThread {
         }
     }
 
+    /** At a signal-delivery stop of {@code sig}: keeps its siginfo (the caller then suppresses it). */
+    void hold(int sig) {
+        heldSignals.add(siginfoAt(tid, sig));
+    }
+
+    /** @return the siginfo of the signal-delivery stop {@code tid} is in (a bare one if unreadable) */
+    static byte[] siginfoAt(int tid, int sig) {
+        Memory m = new Memory(SIGINFO_SIZE);
+        m.clear();
+        try {
+            Ptrace.getSiginfo(tid, Pointer.nativeValue(m));
+        } catch (ErrnoException e) {
+            m.clear();
+            m.setInt(0, sig);
+            m.setInt(8, SI_TKILL);
+        }
+        return m.getByteArray(0, SIGINFO_SIZE);
+    }
+
+    static int siginfoSigno(byte[] info) {
+        return (info[0] & 0xff) | (info[1] & 0xff) << 8 | (info[2] & 0xff) << 16 | (info[3] & 0xff) << 24;
+    }
+
+    /**
+     * Queues the held signals again to this thread, each with its whole siginfo, by
+     * rt_tgsigqueueinfo run in the thread itself (which the kernel allows for any si_code). The
+     * caller has blocked every signal in the thread, so that none is taken out again. Needs the
+     * scratch area; what cannot be queued this way is left for tgkill at detach.
+     */
+    void requeueHeld() {
+        if (heldSignals.isEmpty() || dead || running || !tracee.attached || tracee.trapSite(this) == 0) {
+            return;
+        }
+        long buf = tracee.scratchAddress();
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(SIGINFO_SIZE);
+        List<byte[]> unblockable = new ArrayList<>();
+        while (!heldSignals.isEmpty()) {
+            byte[] info = heldSignals.remove(0);
+            int sig = siginfoSigno(info);
+            if (sig == Signal.SIGSTOP || sig == Signal.SIGKILL) {
+                // cannot be blocked: queued now it would stop the thread here; tgkill at detach
+                unblockable.add(info);
+                continue;
+            }
+            b.clear();
+            b.put(info).flip();
+            tracee.writeMemory(buf, b);
+            long r = doSyscall(Syscalls.number("rt_tgsigqueueinfo"), new long[] {tracee.pid, tid, sig, buf});
+            if (r < 0) {
+                tracer().log().log(Logger.Level.WARN, "thread " + tid + ": rt_tgsigqueueinfo(" + sig
+                        + ") failed (" + r + "): sent with tgkill");
+                Signal.tgkill(tracee.pid, tid, sig);
+            }
+        }
+        heldSignals.addAll(unblockable);
+    }
+
     void detach() {
         if (dead) {
             return;
         }
         try {
-            for (int sig : pendingSignals) {
-                Signal.tgkill(tracee.pid, tid, sig);
+            for (byte[] info : heldSignals) {
+                // not queued again by requeueHeld (no scratch area): the signal at least
+                Signal.tgkill(tracee.pid, tid, siginfoSigno(info));
             }
-            pendingSignals.clear();
+            heldSignals.clear();
             Ptrace.detach(tid, 0);
         } catch (NoSuchProcessException e) {
             dead = true;

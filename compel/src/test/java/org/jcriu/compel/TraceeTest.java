@@ -44,6 +44,84 @@ class TraceeTest {
         }
     }
 
+    /** SIGRTMIN + 4 in glibc */
+    private static final int PTIMER_SIG = 38;
+
+    private static int intAt(byte[] b, int off) {
+        return java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.nativeOrder()).getInt(off);
+    }
+
+    /**
+     * A POSIX timer signalling every ms while the task is held 50 ms by remote syscalls: the
+     * signals it takes out meanwhile are held with their siginfo (SI_TIMER, si_value), visible
+     * through the API, and queued again at resume exactly (the victim checks every siginfo).
+     */
+    @Test
+    void signalsArrivingWhileHeldKeepTheirSiginfo() throws Exception {
+        try (Victim v = Victim.start("ptimer")) {
+            List<byte[]> held;
+            try (Tracee t = Compel.seize(v.pid)) {
+                long end = System.nanoTime() + 50_000_000L;
+                while (System.nanoTime() < end) {
+                    assertEquals(v.pid, t.syscall("getpid"));
+                    Thread.sleep(1);
+                }
+                held = t.leader().heldSignals();
+                assertTrue(!held.isEmpty(), "no signal held in 50 ms of a 1 ms timer");
+                for (byte[] info : held) {
+                    assertEquals(128, info.length);
+                    assertEquals(PTIMER_SIG, intAt(info, 0), "si_signo");
+                    assertEquals(-2 /* SI_TIMER */, intAt(info, 8), "si_code");
+                    assertEquals(0x5eed1234, intAt(info, 24), "si_value");
+                }
+            }
+            Thread.sleep(50);
+            assertPass(v.terminate());
+        }
+    }
+
+    /** Held signals of a task frozen (no remote syscall) 50 ms stay pending in the kernel. */
+    @Test
+    void signalsOfAFrozenTaskStayQueued() throws Exception {
+        try (Victim v = Victim.start("ptimer")) {
+            try (Tracee t = Compel.seize(v.pid)) {
+                Thread.sleep(50);
+                String status = java.nio.file.Files.readString(java.nio.file.Paths.get("/proc/" + v.pid + "/status"));
+                long shdPnd = 0;
+                for (String l : status.split("\n")) {
+                    if (l.startsWith("ShdPnd:")) {
+                        shdPnd = Long.parseUnsignedLong(l.substring(7).trim(), 16);
+                    }
+                }
+                long pending = shdPnd;
+                for (byte[] info : t.leader().heldSignals()) {
+                    pending |= Signal.bit(intAt(info, 0));
+                }
+                assertTrue((pending & Signal.bit(PTIMER_SIG)) != 0, "timer signal neither pending nor held");
+            }
+            Thread.sleep(50);
+            assertPass(v.terminate());
+        }
+    }
+
+    /** kill() of an 8-thread task: every thread reaped, the leader last, without hanging. */
+    @Test
+    void killMultiThreaded() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            try (Victim v = Victim.start("threads", "8")) {
+                Tracee t = Compel.seize(v.pid);
+                List<TraceeThread> threads = t.threads();
+                assertEquals(9, threads.size());
+                org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10), t::kill);
+                assertTrue(!t.isAttached());
+                for (TraceeThread th : threads) {
+                    assertTrue(th.isDead(), th + " not reaped");
+                }
+                v.waitGone();
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"nanosleep", "pipe", "futex", "epoll", "signals", "idle"})
     void blockedInSyscall(String mode) throws Exception {

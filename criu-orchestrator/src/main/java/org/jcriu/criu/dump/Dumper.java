@@ -370,7 +370,7 @@ public final class Dumper {
         ThreadCoreEntry.Builder tc = ThreadCoreEntry.newBuilder().setFutexRla(rl[0]).setFutexRlaLen((int) rl[1])
                 .setSchedNice(tst.nice).setSchedPolicy(tst.policy)
                 .setSas(info.sas.get(tid))
-                .setSignalsP(pendingSignals(tid, false)).setCreds(creds)
+                .setSignalsP(pendingSignals(tid, false, t.tracee.thread(tid).heldSignals())).setCreds(creds)
                 .setComm(ProcMisc.comm(pid, tid)).setCgSet(1);
         if (tst.policy != 0) tc.setSchedPrio(tst.rtPriority);
         int pds = info.pdeathsig.getOrDefault(tid, 0);
@@ -383,7 +383,7 @@ public final class Dumper {
                     .setTaskState(t.stopped ? TASK_STOPPED : TASK_ALIVE).setExitCode(0)
                     .setPersonality(ProcMisc.personality(pid)).setFlags((int) t.stat.flags).setBlkSigset(r.sigmask)
                     .setComm(t.stat.comm).setTimers(info.timers).setRlimits(rlimits(pid))
-                    .setSignalsS(pendingSignals(tid, true)).setLoginuid((int) ProcMisc.loginuid(pid))
+                    .setSignalsS(pendingSignals(tid, true, List.of())).setLoginuid((int) ProcMisc.loginuid(pid))
                     .setOomScoreAdj(ProcMisc.oomScoreAdj(pid)).addAllSigactions(info.sigactions)
                     .setChildSubreaper(info.childSubreaper);
             core.setTc(task);
@@ -404,9 +404,16 @@ public final class Dumper {
         }
     }
 
-    /** Signals queued to the thread (or, shared, to the process), as siginfo_t bytes: PTRACE_PEEKSIGINFO. */
-    private SignalQueueEntry pendingSignals(int tid, boolean shared) throws IOException {
+    /**
+     * Signals queued to the thread (or, shared, to the process), as siginfo_t bytes: PTRACE_PEEKSIGINFO;
+     * after {@code held}, those compel took out of the queues while it ran code in the thread.
+     */
+    private SignalQueueEntry pendingSignals(int tid, boolean shared, List<byte[]> held) throws IOException {
         SignalQueueEntry.Builder q = SignalQueueEntry.newBuilder();
+        for (byte[] b : held) {
+            q.addSignals(org.jcriu.images.proto.SiginfoEntry.newBuilder()
+                    .setSiginfo(com.google.protobuf.ByteString.copyFrom(b)));
+        }
         List<byte[]> infos = freezer.onTracer(() -> {
             List<byte[]> out = new ArrayList<>();
             com.sun.jna.Memory arg = new com.sun.jna.Memory(16), buf = new com.sun.jna.Memory(128L * 32);

@@ -171,9 +171,6 @@ final class Freezer {
                 }
             }
         }
-        for (TaskNode n : tasks()) {
-            if (n.tracee != null) reapThreads(n);
-        }
         for (Tracee t : seized) {
             try {
                 t.kill();
@@ -183,38 +180,6 @@ final class Freezer {
         }
         seized.clear();
         closeTracer();
-    }
-
-    /**
-     * SIGKILLs a process and collects its threads' exits, the leader last: the leader's
-     * exit is not reported while other threads are still unreaped.
-     */
-    private void reapThreads(TaskNode n) {
-        try {
-            onTracer(() -> {
-                try {
-                    Trace.kill(n.pid, 9);
-                } catch (Errno e) {
-                    // already gone
-                }
-                List<Integer> order = new ArrayList<>(n.threads);
-                order.remove(Integer.valueOf(n.pid));
-                order.add(n.pid);
-                for (int tid : order) {
-                    for (;;) {
-                        try {
-                            int[] w = Trace.waitpid(tid, Trace.WALL);
-                            if ((w[1] & 0xff) != 0x7f) break;
-                        } catch (Errno e) {
-                            break;
-                        }
-                    }
-                }
-                return null;
-            });
-        } catch (Errno | RuntimeException e) {
-            Log.warn("task " + n.pid + ": " + e.getMessage());
-        }
     }
 
     private void closeTracer() {
