@@ -1,5 +1,8 @@
 package org.jcriu.criu.dump;
 
+import org.jcriu.images.ImageType;
+import org.jcriu.images.ImageWriter;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -220,8 +223,8 @@ public final class Dumper {
         int pid = t.pid;
         ProcStatus status = ProcStatus.read(pid);
         TaskKobjIdsEntry ids = ids(pid);
-        try (ImageOut o = ImageOut.create(dir, "ids-" + pid + ".img", Magic.IDS)) {
-            o.entry(ids);
+        try (ImageWriter o = ImageWriter.create(dir.resolve("ids-" + pid + ".img"), ImageType.IDS)) {
+            o.write(ids);
         }
         int self = (int) ProcessHandle.current().pid();
         for (String kind : NS_ORDER) {
@@ -280,15 +283,15 @@ public final class Dumper {
         if (filesDone.putIfAbsent(ids.getFilesId(), Boolean.TRUE) == null) {
             fds.netNsId = ids.getNetNsId();
             List<FdinfoEntry> fdi = fds.dump(t);
-            try (ImageOut o = ImageOut.create(dir, "fdinfo-" + ids.getFilesId() + ".img", Magic.FDINFO)) {
-                for (FdinfoEntry e : fdi) o.entry(e);
+            try (ImageWriter o = ImageWriter.create(dir.resolve("fdinfo-" + ids.getFilesId() + ".img"), ImageType.FDINFO)) {
+                for (FdinfoEntry e : fdi) o.write(e);
             }
         }
         if (fsDone.putIfAbsent(ids.getFsId(), Boolean.TRUE) == null) {
             int cwd = dirEntry(ProcMisc.cwd(pid), ProcFs.pid(pid).resolve("cwd"));
             int rootId = dirEntry(ProcMisc.root(pid), ProcFs.pid(pid).resolve("root"));
-            try (ImageOut o = ImageOut.create(dir, "fs-" + pid + ".img", Magic.FS)) {
-                o.entry(FsEntry.newBuilder().setCwdId(cwd).setRootId(rootId).setUmask(status.umask()).build());
+            try (ImageWriter o = ImageWriter.create(dir.resolve("fs-" + pid + ".img"), ImageType.FS)) {
+                o.write(FsEntry.newBuilder().setCwdId(cwd).setRootId(rootId).setUmask(status.umask()).build());
             }
         }
         // memory
@@ -344,8 +347,8 @@ public final class Dumper {
                 .setDumpable(dumpable).setThpDisabled("0".equals(thp));
         for (long v : ProcMisc.auxv(pid)) mm.addMmSavedAuxv(v);
         for (MemoryDumper.Area a : areas) mm.addVmas(a.entry());
-        try (ImageOut o = ImageOut.create(dir, "mm-" + pid + ".img", Magic.MM)) {
-            o.entry(mm.build());
+        try (ImageWriter o = ImageWriter.create(dir.resolve("mm-" + pid + ".img"), ImageType.MM)) {
+            o.write(mm.build());
         }
         long m0 = System.nanoTime();
         MemoryDumper.Runs runs = mem.scan(t, areas);
@@ -389,8 +392,8 @@ public final class Dumper {
             core.setTc(task);
         }
         core.setThreadCore(tc);
-        try (ImageOut o = ImageOut.create(dir, "core-" + tid + ".img", Magic.CORE)) {
-            o.entry(core.build());
+        try (ImageWriter o = ImageWriter.create(dir.resolve("core-" + tid + ".img"), ImageType.CORE)) {
+            o.write(core.build());
         }
     }
 
@@ -484,8 +487,8 @@ public final class Dumper {
                 .setTc(TaskCoreEntry.newBuilder().setTaskState(TASK_DEAD).setExitCode(t.stat.exitCode)
                         .setPersonality(0).setFlags((int) t.stat.flags).setBlkSigset(0).setComm(t.stat.comm))
                 .build();
-        try (ImageOut o = ImageOut.create(dir, "core-" + pid + ".img", Magic.CORE)) {
-            o.entry(core);
+        try (ImageWriter o = ImageWriter.create(dir.resolve("core-" + pid + ".img"), ImageType.CORE)) {
+            o.write(core);
         }
     }
 
@@ -495,63 +498,63 @@ public final class Dumper {
                 .setPidNsId(nsId(self, "pid")).setNetNsId(nsId(self, "net")).setIpcNsId(nsId(self, "ipc"))
                 .setUtsNsId(nsId(self, "uts")).setMntNsId(nsId(self, "mnt")).setUserNsId(nsId(self, "user"))
                 .setCgroupNsId(nsId(self, "cgroup")).setTimeNsId(nsId(self, "time")).build();
-        try (ImageOut o = ImageOut.create(dir, "inventory.img", Magic.INVENTORY)) {
-            o.entry(InventoryEntry.newBuilder().setImgVersion(2).setFdinfoPerId(true).setRootIds(rootIds)
+        try (ImageWriter o = ImageWriter.create(dir.resolve("inventory.img"), ImageType.INVENTORY)) {
+            o.write(InventoryEntry.newBuilder().setImgVersion(2).setFdinfoPerId(true).setRootIds(rootIds)
                     .setNsPerId(true).setRootCgSet(1).setLsmtype(Lsmtype.NO_LSM).setNetworkLockMethod(0)
                     .setPluginsEntry(PluginsEntry.newBuilder()).setDumpCriuRunId(UUID.randomUUID().toString()).build());
         }
-        try (ImageOut o = ImageOut.create(dir, "pstree.img", Magic.PSTREE)) {
-            for (PstreeEntry e : pstree) o.entry(e);
+        try (ImageWriter o = ImageWriter.create(dir.resolve("pstree.img"), ImageType.PSTREE)) {
+            for (PstreeEntry e : pstree) o.write(e);
         }
-        try (ImageOut o = ImageOut.create(dir, "files.img", Magic.FILES)) {
-            for (FileEntry e : files.entries) o.entry(e);
+        try (ImageWriter o = ImageWriter.create(dir.resolve("files.img"), ImageType.FILES)) {
+            for (FileEntry e : files.entries) o.write(e);
         }
         if (!extra.pipeData.isEmpty()) {
-            try (ImageOut o = ImageOut.create(dir, "pipes-data.img", Magic.PIPES_DATA)) {
+            try (ImageWriter o = ImageWriter.create(dir.resolve("pipes-data.img"), ImageType.PIPES_DATA)) {
                 for (Object[] pd : extra.pipeData) {
-                    o.entry((PipeDataEntry) pd[0]);
-                    o.raw(((ByteBuffer) pd[1]).rewind());
+                    o.write((PipeDataEntry) pd[0]);
+                    o.writeRaw(((ByteBuffer) pd[1]).rewind());
                 }
             }
         }
         if (!extra.locks.isEmpty()) {
-            try (ImageOut o = ImageOut.create(dir, "filelocks.img", Magic.FILE_LOCKS)) {
-                for (org.jcriu.images.proto.FileLockEntry e : extra.locks) o.entry(e);
+            try (ImageWriter o = ImageWriter.create(dir.resolve("filelocks.img"), ImageType.FILE_LOCKS)) {
+                for (org.jcriu.images.proto.FileLockEntry e : extra.locks) o.write(e);
             }
         }
         if (!extra.skQueues.isEmpty()) {
-            try (ImageOut o = ImageOut.create(dir, "sk-queues.img", Magic.SK_QUEUES)) {
+            try (ImageWriter o = ImageWriter.create(dir.resolve("sk-queues.img"), ImageType.SK_QUEUES)) {
                 for (Object[] q : extra.skQueues) {
-                    o.entry((org.jcriu.images.proto.SkPacketEntry) q[0]);
-                    o.raw(((ByteBuffer) q[1]).rewind());
+                    o.write((org.jcriu.images.proto.SkPacketEntry) q[0]);
+                    o.writeRaw(((ByteBuffer) q[1]).rewind());
                 }
             }
         }
         if (!extra.fifoData.isEmpty()) {
-            try (ImageOut o = ImageOut.create(dir, "fifo-data.img", Magic.FIFO_DATA)) {
+            try (ImageWriter o = ImageWriter.create(dir.resolve("fifo-data.img"), ImageType.FIFO_DATA)) {
                 for (Object[] pd : extra.fifoData) {
-                    o.entry((PipeDataEntry) pd[0]);
-                    o.raw(((ByteBuffer) pd[1]).rewind());
+                    o.write((PipeDataEntry) pd[0]);
+                    o.writeRaw(((ByteBuffer) pd[1]).rewind());
                 }
             }
         }
         if (!extra.remaps.isEmpty()) {
-            try (ImageOut o = ImageOut.create(dir, "remap-fpath.img", Magic.REMAP_FPATH)) {
-                for (RemapFilePathEntry e : extra.remaps) o.entry(e);
+            try (ImageWriter o = ImageWriter.create(dir.resolve("remap-fpath.img"), ImageType.REMAP_FPATH)) {
+                for (RemapFilePathEntry e : extra.remaps) o.write(e);
             }
         }
         for (Object[] g : extra.ghosts) {
-            try (ImageOut o = ImageOut.create(dir, "ghost-file-" + g[2] + ".img", Magic.GHOST_FILE)) {
-                o.entry((GhostFileEntry) g[0]);
-                o.raw(((ByteBuffer) g[1]).rewind());
+            try (ImageWriter o = ImageWriter.create(dir.resolve("ghost-file-" + g[2] + ".img"), ImageType.GHOST_FILE)) {
+                o.write((GhostFileEntry) g[0]);
+                o.writeRaw(((ByteBuffer) g[1]).rewind());
             }
         }
-        try (ImageOut o = ImageOut.create(dir, "seccomp.img", Magic.SECCOMP)) {
-            o.entry(SeccompEntry.newBuilder().build());
+        try (ImageWriter o = ImageWriter.create(dir.resolve("seccomp.img"), ImageType.SECCOMP)) {
+            o.write(SeccompEntry.newBuilder().build());
         }
         long[] mono = Clock.now(1), boot = Clock.now(7);
-        try (ImageOut o = ImageOut.create(dir, "timens-0.img", Magic.TIMENS)) {
-            o.entry(TimensEntry.newBuilder().setMonotonic(Timespec.newBuilder().setTvSec(mono[0]).setTvNsec(mono[1]))
+        try (ImageWriter o = ImageWriter.create(dir.resolve("timens-0.img"), ImageType.TIMENS)) {
+            o.write(TimensEntry.newBuilder().setMonotonic(Timespec.newBuilder().setTvSec(mono[0]).setTvNsec(mono[1]))
                     .setBoottime(Timespec.newBuilder().setTvSec(boot[0]).setTvNsec(boot[1])).build());
         }
     }
@@ -564,8 +567,8 @@ public final class Dumper {
                 .setPagesLazy(stats.pagesLazy).setPagePipes(stats.pagePipeBufs).setPagePipeBufs(stats.pagePipeBufs)
                 .setShpagesScanned(stats.shpagesScanned).setShpagesSkippedParent(0)
                 .setShpagesWritten(stats.shpagesWritten).build();
-        try (ImageOut o = ImageOut.create(dir, "stats-dump", Magic.STATS, true)) {
-            o.entry(StatsEntry.newBuilder().setDump(d).build());
+        try (ImageWriter o = ImageWriter.create(dir.resolve("stats-dump"), ImageType.STATS)) {
+            o.write(StatsEntry.newBuilder().setDump(d).build());
         }
     }
 }

@@ -1,5 +1,8 @@
 package org.jcriu.criu.dump;
 
+import org.jcriu.images.ImageType;
+import org.jcriu.images.ImageWriter;
+
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import java.io.IOException;
@@ -241,10 +244,10 @@ final class MemoryDumper {
 
     /** Writes pagemap-PID.img and the pages themselves into pages-ID.img. */
     void write(TaskNode t, Runs r, Path dir, int pagesId) throws IOException, DumpException {
-        try (ImageOut pmi = ImageOut.create(dir, "pagemap-" + t.pid + ".img", Magic.PAGEMAP)) {
-            pmi.entry(PagemapHead.newBuilder().setPagesId(pagesId).build());
+        try (ImageWriter pmi = ImageWriter.create(dir.resolve("pagemap-" + t.pid + ".img"), ImageType.PAGEMAP)) {
+            pmi.write(PagemapHead.newBuilder().setPagesId(pagesId).build());
             for (int i = 0; i < r.n; i++) {
-                pmi.entry(PagemapEntry.newBuilder().setVaddr(r.addr[i]).setCompatNrPages(0).setFlags(r.flags[i])
+                pmi.write(PagemapEntry.newBuilder().setVaddr(r.addr[i]).setCompatNrPages(0).setFlags(r.flags[i])
                         .setNrPages(r.len[i] >>> 12).build());
                 if ((r.flags[i] & PE_LAZY) != 0) stats.pagesLazy += r.len[i] >>> 12;
             }

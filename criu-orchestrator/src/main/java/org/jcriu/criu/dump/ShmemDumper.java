@@ -1,5 +1,8 @@
 package org.jcriu.criu.dump;
 
+import org.jcriu.images.ImageType;
+import org.jcriu.images.ImageWriter;
+
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -68,8 +71,8 @@ final class ShmemDumper {
     /** Writes memfd.img and each object's pagemap-shmem and pages; returns the next free pages id. */
     int write(Path dir, int pagesId) throws IOException {
         if (inodes.isEmpty()) return pagesId;
-        try (ImageOut o = ImageOut.create(dir, "memfd.img", Magic.MEMFD_INODE)) {
-            for (Inode i : inodes.values()) o.entry(i.entry);
+        try (ImageWriter o = ImageWriter.create(dir.resolve("memfd.img"), ImageType.MEMFD_INODE)) {
+            for (Inode i : inodes.values()) o.write(i.entry);
         }
         for (Map.Entry<Long, Inode> me : inodes.entrySet()) {
             Inode i = me.getValue();
@@ -78,13 +81,13 @@ final class ShmemDumper {
             List<long[]> ranges = new ArrayList<>();
             try (FileChannel in = FileChannel.open(i.open, StandardOpenOption.READ)) {
                 ranges = dataRanges(i.open, size);
-                try (ImageOut pm = ImageOut.create(dir, "pagemap-shmem-" + me.getKey() + ".img", Magic.PAGEMAP);
+                try (ImageWriter pm = ImageWriter.create(dir.resolve("pagemap-shmem-" + me.getKey() + ".img"), ImageType.PAGEMAP);
                      FileChannel out = FileChannel.open(dir.resolve("pages-" + id + ".img"), StandardOpenOption.CREATE,
                              StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-                    pm.entry(PagemapHead.newBuilder().setPagesId(id).build());
+                    pm.write(PagemapHead.newBuilder().setPagesId(id).build());
                     for (long[] r : ranges) {
                         long len = r[1] - r[0];
-                        pm.entry(PagemapEntry.newBuilder().setVaddr(r[0]).setCompatNrPages(0)
+                        pm.write(PagemapEntry.newBuilder().setVaddr(r[0]).setCompatNrPages(0)
                                 .setFlags(MemoryDumper.PE_PRESENT).setNrPages(len >>> 12).build());
                         // the last page may go past the end of the file: copy what is there, pad with zeros
                         long data = Math.max(0, Math.min(r[1], size) - r[0]);

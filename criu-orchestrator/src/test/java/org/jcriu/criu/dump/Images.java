@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.jcriu.images.ImageType;
 
 /** Test helpers: read our images back and run Debian's crit over a directory. */
 final class Images {
@@ -20,7 +21,7 @@ final class Images {
     static List<byte[]> entries(Path img) throws IOException {
         ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(img)).order(ByteOrder.nativeOrder());
         int m = b.getInt();
-        if (m != Magic.INVENTORY) b.getInt();
+        if (m != ImageType.INVENTORY.magic()) b.getInt();
         List<byte[]> out = new ArrayList<>();
         while (b.remaining() >= 4) {
             int n = b.getInt();
@@ -37,7 +38,7 @@ final class Images {
 
     /** Runs /usr/bin/crit decode on every image of the directory (pages are raw), failing on the first error. */
     static void critDecodesAll(Path dir) throws Exception {
-        if (!Files.isExecutable(Path.of("/usr/bin/crit"))) return;
+        assertTrue(Files.isExecutable(Path.of("/usr/bin/crit")), "Debian's crit is needed for this check: run scripts/install-deps.sh");
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : (Iterable<Path>) s::iterator) {
                 String n = p.getFileName().toString();
