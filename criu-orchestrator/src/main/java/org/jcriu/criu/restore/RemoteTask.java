@@ -94,16 +94,7 @@ final class RemoteTask {
     long runToTrap(long[] r) throws RestoreException {
         setRegs(r);
         pt("PTRACE_CONT", PTRACE_CONT, 0, 0);
-        for (;;) {
-            int s = waitStop();
-            int sig = (s >> 8) & 0xff;
-            int event = (s >> 16) & 0xff;
-            if (sig == SIGTRAP && event == 0) break;
-            if (event != 0) throw new RestoreException("task " + tid + ": unexpected ptrace event " + event);
-            // A signal arrived meanwhile: keep it pending for later? It is dropped; all are blocked early.
-            pt("PTRACE_CONT", PTRACE_CONT, 0, 0);
-        }
-        return getRegs()[RAX];
+        return finishBatch();
     }
 
     /** One remote system call at the trampoline; the result (or -errno) is returned. */
@@ -160,7 +151,11 @@ final class RemoteTask {
         pt("PTRACE_CONT", PTRACE_CONT, 0, 0);
     }
 
-    /** Waits for the int3 that ends a started batch; returns how many ops completed. */
+    /**
+     * Waits for the trampoline's int3 (the end of a syscall or of a started batch) and returns rax:
+     * the syscall's result, or how many batch ops completed. Signals that stop the task meanwhile
+     * are dropped: every signal is blocked early in the restore.
+     */
     long finishBatch() throws RestoreException {
         for (;;) {
             int s = waitStop();

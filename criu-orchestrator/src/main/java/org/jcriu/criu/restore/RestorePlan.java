@@ -294,28 +294,8 @@ final class RestorePlan {
         MemfdPlan m = memfds.get(inodeId);
         if (m != null) return m;
         ProtoMsg ino = memfdInodes.get(inodeId);
-        List<long[]> content = new ArrayList<>();
         String name = "pagemap-shmem-" + ino.u64(5) + ".img";
-        if (images.exists(name)) {
-            List<ProtoMsg> pm = images.read(name, Images.PAGEMAP);
-            if (pm.isEmpty()) throw new RestoreException("image " + name + " is corrupt: no header");
-            int pagesId = pm.get(0).i32(1, 0);
-            long off = 0;
-            for (int i = 1; i < pm.size(); i++) {
-                ProtoMsg e = pm.get(i);
-                long nr = e.has(5) ? e.u64(5) : e.u64(2);
-                long flags = e.has(4) ? e.u64(4) : PE_PRESENT;
-                if ((flags & PE_PRESENT) == 0) continue;
-                content.add(new long[] {e.u64(1), nr * 4096, off, pagesId});
-                off += nr * 4096;
-            }
-            Path pp = images.dir.resolve("pages-" + pagesId + ".img");
-            try {
-                if (Files.size(pp) < off) throw new RestoreException("image " + pp + " is truncated: " + name + " needs " + off + " bytes");
-            } catch (java.io.IOException ex) {
-                throw new RestoreException("image " + pp + " is missing");
-            }
-        }
+        List<long[]> content = images.exists(name) ? shmemRuns(name) : List.of();
         String n = ino.str(1) == null ? "" : ino.str(1);
         if (n.startsWith("memfd:")) n = n.substring(6);
         m = new MemfdPlan(inodeId, n, ino.u64(4), ino.u64(6), content);
@@ -327,18 +307,30 @@ final class RestorePlan {
     private void shmemPages(TaskPlan t, TaskPlan.VmaPlan v) throws RestoreException, InvalidProtocolBufferException {
         String name = "pagemap-shmem-" + v.shmid() + ".img";
         if (!images.exists(name)) return; // never touched: zeroes
+        for (long[] run : shmemRuns(name)) {
+            long objStart = run[0], objEnd = objStart + run[1];
+            long s = Math.max(objStart, v.pgoff()), en = Math.min(objEnd, v.pgoff() + v.len());
+            if (s < en) t.pagemap.add(new long[] {v.start() + s - v.pgoff(), (en - s) / 4096, run[2] + (s - objStart), run[3], v.shmid()});
+        }
+        t.pagemap.sort((a, b) -> Long.compareUnsigned(a[0], b[0]));
+    }
+
+    /**
+     * The present runs of a shared-memory object's pagemap (pagemap-shmem-ID.img), each as
+     * {offset in the object, bytes, offset in pages-N.img, N}, checked against the pages file's size.
+     */
+    private List<long[]> shmemRuns(String name) throws RestoreException, InvalidProtocolBufferException {
         List<ProtoMsg> pm = images.read(name, Images.PAGEMAP);
         if (pm.isEmpty()) throw new RestoreException("image " + name + " is corrupt: no header");
         int pagesId = pm.get(0).i32(1, 0);
+        List<long[]> runs = new ArrayList<>();
         long off = 0;
         for (int i = 1; i < pm.size(); i++) {
             ProtoMsg e = pm.get(i);
             long nr = e.has(5) ? e.u64(5) : e.u64(2);
             long flags = e.has(4) ? e.u64(4) : PE_PRESENT;
             if ((flags & PE_PRESENT) == 0) continue;
-            long objStart = e.u64(1), objEnd = objStart + nr * 4096;
-            long s = Math.max(objStart, v.pgoff()), en = Math.min(objEnd, v.pgoff() + v.len());
-            if (s < en) t.pagemap.add(new long[] {v.start() + s - v.pgoff(), (en - s) / 4096, off + (s - objStart), pagesId, v.shmid()});
+            runs.add(new long[] {e.u64(1), nr * 4096, off, pagesId});
             off += nr * 4096;
         }
         Path pp = images.dir.resolve("pages-" + pagesId + ".img");
@@ -347,7 +339,7 @@ final class RestorePlan {
         } catch (java.io.IOException ex) {
             throw new RestoreException("image " + pp + " is missing");
         }
-        t.pagemap.sort((a, b) -> Long.compareUnsigned(a[0], b[0]));
+        return runs;
     }
 
     /** Unix sockets the restore can make: any whose peer is in the tree (bound, listening, connected by name, socketpairs). */
