@@ -1,5 +1,6 @@
-# parasite/: compel's parasite blob. Owned by compel. Products: parasite.bin (flat blob) and
-# parasite.desc (size, entry offsets, relocations), resources of jcriu-native-asm.
+# parasite/: compel's parasite blob and remote code. Owned by compel. Products: parasite.bin (flat
+# blob), parasite.desc (size, entry offsets, relocations) and remote-code.bin (syscall; int3 and
+# the batch interpreter, see remote-code.S), resources of jcriu-native-asm.
 # fragments are included before the top Makefile's "all": keep it the default goal
 .DEFAULT_GOAL := all
 
@@ -8,7 +9,7 @@ PARASITE_CFLAGS := -O2 -ffreestanding -fPIE -nostdlib -fno-stack-protector -fno-
 	-mgeneral-regs-only -mno-red-zone -fno-asynchronous-unwind-tables -fno-unwind-tables \
 	-fcf-protection=none -fno-jump-tables -fvisibility=hidden -Wall -Wextra -I$(GEN) -Iparasite
 
-PRODUCTS += $(RES)/parasite.bin $(RES)/parasite.desc
+PRODUCTS += $(RES)/parasite.bin $(RES)/parasite.desc $(RES)/remote-code.bin
 
 $(PARASITE_BUILD):
 	mkdir -p $@
@@ -28,3 +29,6 @@ $(RES)/parasite.bin: $(PARASITE_BUILD)/parasite.elf | $(RES)
 
 $(RES)/parasite.desc: $(PARASITE_BUILD)/parasite.elf $(RES)/parasite.bin parasite/pack.sh | $(RES)
 	sh parasite/pack.sh $< $(RES)/parasite.bin $@
+
+$(RES)/remote-code.bin: $(PARASITE_BUILD)/remote-code.o | $(RES)
+	objcopy -O binary -j .text $< $@

@@ -2,12 +2,13 @@
  * jcriu restore stub: the first program of a restore. Spawned by the
  * orchestrator as
  *     jcriu-restorer PID TRAMP_ADDR TRAMP_SIZE
- * it maps TRAMP_SIZE bytes at TRAMP_ADDR (read, write, execute), copies the
- * trampoline there, closes every fd above 2, and clone3()s one child with
+ * it maps TRAMP_SIZE bytes at TRAMP_ADDR (read, write, execute: the area
+ * compel writes its remote code into and runs batches from, see compel's
+ * Tracee.useArea), closes every fd above 2, and clone3()s one child with
  * set_tid = PID. The child closes all its fds and waits in pause() to be
  * seized; the stub exits at once, so the child is reparented (to the
  * orchestrator when it is a child subreaper). The child inherits the
- * trampoline mapping, which is all the tracer needs to drive it.
+ * area, which is all the tracer needs to drive it.
  *
  * Exit status: 0 on success, else the errno of the failed call (EEXIST:
  * the pid is taken), with one line on stderr. Freestanding: no libc.
@@ -15,8 +16,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "syscalls.h"
-
-extern const char jcriu_tramp_start[], jcriu_tramp_end[];
 
 struct clone_args {
 	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size, cgroup;
@@ -66,13 +65,11 @@ __attribute__((noreturn, used)) void stub_main(long argc, char **argv)
 	if (argc != 4) { say("usage: jcriu-restorer PID TRAMP_ADDR TRAMP_SIZE\n"); sys3(__NR_exit_group, 22, 0, 0); }
 	int64_t pid = (int64_t)num(argv[1]);
 	uint64_t addr = num(argv[2]), size = num(argv[3]);
-	size_t blob = jcriu_tramp_end - jcriu_tramp_start;
 	if (pid <= 0 || !addr || (addr & 4095) || size < 4096 || (size & 4095)) { say("jcriu-restorer: bad arguments\n"); sys3(__NR_exit_group, 22, 0, 0); }
 	/* PROT_READ|WRITE|EXEC, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED_NOREPLACE */
 	long m = sys6(__NR_mmap, addr, size, 7, 0x02 | 0x20 | 0x100000, -1, 0);
-	if (m < 0 && m > -4096) die("mmap(trampoline)", m);
-	if ((uint64_t)m != addr) die("mmap(trampoline) placement", -17);
-	for (size_t i = 0; i < blob; i++) ((volatile char *)addr)[i] = jcriu_tramp_start[i];
+	if (m < 0 && m > -4096) die("mmap(remote code area)", m);
+	if ((uint64_t)m != addr) die("mmap(remote code area) placement", -17);
 	sys3(__NR_close_range, 3, ~0U, 0);
 	struct clone_args ca = {0};
 	ca.exit_signal = 17; /* SIGCHLD */

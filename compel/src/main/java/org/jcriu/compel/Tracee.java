@@ -38,10 +38,13 @@ import org.jcriu.compel.sys.Wait;
  * {@link #detach(AfterDetach)} or {@link #kill()}. {@link #close()} is {@link #resume()} if still
  * attached, and does nothing after; a Tracee from {@link Compel#seize(int)} also stops its tracer.
  *
- * <p>Remote syscalls run through a scratch mapping compel adds to the task (64 KiB, anonymous,
- * rwx: {@code syscall; int3} at its start, the rest for pointer arguments). It is mapped on first
- * need, by a syscall instruction found in the task's vDSO (or other code), and unmapped at
- * resume/detach: nothing is left behind.
+ * <p>Remote syscalls and {@link SyscallBatch batches} run through a code area in the task: its
+ * first {@link #SCRATCH_DATA} bytes hold compel's remote code ({@code syscall; int3}, then the
+ * batch interpreter), the rest is room for pointer arguments. By default compel maps one itself
+ * (64 KiB, anonymous, rwx) on first need, by a syscall instruction found in the task's vDSO (or
+ * other code), and unmaps it at resume/detach: nothing is left behind. A caller that made an rwx
+ * mapping in the task for this (a restore, which must keep every other address free) hands it
+ * over with {@link #useArea(long, long)} instead; that one is the caller's to unmap.
  */
 public final class Tracee implements AutoCloseable {
     /** What a thread does after {@link #detach(AfterDetach)}. */
@@ -54,10 +57,10 @@ public final class Tracee implements AutoCloseable {
         STOPPED
     }
 
-    /** Size of the scratch area */
+    /** Size of the scratch area compel maps itself */
     public static final int SCRATCH_SIZE = 64 * 1024;
-    /** Offset of the data part of the scratch area (after the code) */
-    public static final int SCRATCH_DATA = 64;
+    /** Offset of the data part of a code area (after compel's remote code) */
+    public static final int SCRATCH_DATA = 256;
     static final int OPTIONS = Ptrace.PTRACE_O_TRACESYSGOOD;
     static final int OPTIONS_AFTER = Ptrace.PTRACE_O_TRACESYSGOOD | Ptrace.PTRACE_O_TRACECLONE
             | Ptrace.PTRACE_O_TRACEFORK | Ptrace.PTRACE_O_TRACEVFORK;
@@ -70,6 +73,12 @@ public final class Tracee implements AutoCloseable {
     /** the leader has exited (pthread_exit) while other threads live: it is not seized */
     boolean zombieLeader;
     private long scratch;
+    /** size of the code area at {@code scratch} */
+    private long areaSize = SCRATCH_SIZE;
+    /** the caller's area ({@link #useArea}): never unmapped by compel */
+    private boolean callersArea;
+    /** ptrace options of every thread (PTRACE_O_EXITKILL added by {@link #killOnTracerExit()}) */
+    int options = OPTIONS_AFTER;
     private long syscallSite;
     private boolean trapIgnored;
     private FileChannel mem;
@@ -258,6 +267,9 @@ public final class Tracee implements AutoCloseable {
         if (!sameGroup) {
             owner = new Tracee(tracer, tid, false);
             owner.scratch = scratch;
+            owner.areaSize = areaSize;
+            owner.callersArea = callersArea;
+            owner.options = options;
             owner.syscallSite = syscallSite;
             owner.trapIgnored = trapIgnored;
         }
@@ -393,7 +405,71 @@ public final class Tracee implements AutoCloseable {
 
     /** @return the size of the data part of the scratch area */
     public int scratchSize() {
-        return SCRATCH_SIZE - SCRATCH_DATA;
+        return (int) Math.min(Integer.MAX_VALUE, areaSize - SCRATCH_DATA);
+    }
+
+    /** @return the start of the code area (0 before it is mapped) */
+    long areaAddress() {
+        return scratch;
+    }
+
+    /**
+     * Makes compel run remote syscalls and batches from an area the caller mapped in the task
+     * (readable, writable and executable, page aligned, at least 4 KiB), instead of mapping an
+     * area of its own: compel writes its remote code at {@code address}, the rest is scratch
+     * data ({@link #scratch()}). Tasks and threads made by a remote clone from this task use the
+     * same address (a fork copies the mapping). The area stays the caller's: compel never unmaps
+     * it; a caller that unmaps it calls {@link #forgetArea()} at once.
+     *
+     * @param address start of the mapping in the task
+     * @param size its length
+     */
+    public void useArea(long address, long size) {
+        if (address == 0 || (address & 4095) != 0 || size < 4096) {
+            throw new IllegalArgumentException(String.format("bad area %#x, %d bytes", address, size));
+        }
+        tracer.run(() -> {
+            if (scratch != 0 && !callersArea) {
+                unmapScratch();
+            }
+            ByteBuffer code = ByteBuffer.allocateDirect(RemoteCode.bytes().length);
+            code.put(RemoteCode.bytes()).flip();
+            if (writeMemory(address, code) != RemoteCode.bytes().length) {
+                throw ErrnoException.of("process_vm_writev", Errno.EFAULT, String.format("area %#x in task %d", address, pid));
+            }
+            scratch = address;
+            areaSize = size;
+            callersArea = true;
+            trapIgnored = false; // an int3 is forced through even when SIGTRAP is ignored
+        });
+    }
+
+    /**
+     * The area given to {@link #useArea} is gone from this task (the caller unmapped it, e.g. by a
+     * syscall run from it): compel maps an area of its own if it needs one again.
+     */
+    public void forgetArea() {
+        tracer.run(() -> {
+            scratch = 0;
+            areaSize = SCRATCH_SIZE;
+            callersArea = false;
+        });
+    }
+
+    /**
+     * Asks the kernel to kill every thread of this task, and of tasks later cloned from it under
+     * trace, if the tracer thread exits before detaching (PTRACE_O_EXITKILL): for tasks that
+     * only make sense while this program finishes them, e.g. a half-restored tree.
+     */
+    public void killOnTracerExit() {
+        tracer.run(() -> {
+            options |= Ptrace.PTRACE_O_EXITKILL;
+            for (TraceeThread t : threads.values()) {
+                if (!t.dead) {
+                    Ptrace.setOptions(t.tid, options);
+                }
+            }
+        });
     }
 
     /**
@@ -415,10 +491,12 @@ public final class Tracee implements AutoCloseable {
             if (r < 0 && r > -4096) {
                 throw ErrnoException.of("remote mmap", (int) -r, "scratch area in task " + pid);
             }
-            ByteBuffer code = ByteBuffer.allocateDirect(8);
-            code.put(new byte[] {0x0f, 0x05, (byte) 0xcc, (byte) 0xcc}).flip();
+            ByteBuffer code = ByteBuffer.allocateDirect(RemoteCode.bytes().length);
+            code.put(RemoteCode.bytes()).flip();
             writeMemory(r, code);
             scratch = r;
+            areaSize = SCRATCH_SIZE;
+            callersArea = false;
         }
         return scratch;
     }
@@ -689,7 +767,7 @@ public final class Tracee implements AutoCloseable {
     }
 
     private void unmapScratch() {
-        if (scratch == 0) {
+        if (scratch == 0 || callersArea) {
             return;
         }
         long s = scratch;

@@ -35,6 +35,7 @@ public final class TraceeThread {
     private static final int O = 8;
     private static final int SIGINFO_SIZE = 128;
     private static final int SI_TKILL = -6;
+    private static final int SI_KERNEL = 0x80;
     private static final int SYSCALL_STOP = Signal.SIGTRAP | 0x80;
     private static final int[] ARG_REGS = {UserRegs.RDI, UserRegs.RSI, UserRegs.RDX, UserRegs.R10, UserRegs.R8, UserRegs.R9};
 
@@ -264,6 +265,87 @@ public final class TraceeThread {
             savedValid = false;
             toInterruptStop();
         });
+    }
+
+    /**
+     * Runs the thread from {@code from} (e.g. code written into the task, with arguments in
+     * registers) until it executes an {@code int3}, then puts the thread's own registers back.
+     * Other signals stopping it meanwhile are held for detach; a ptrace event (a clone) fails.
+     *
+     * @return the registers at the trap (rip just after the int3)
+     * @throws CompelException when ptrace fails, the thread dies, or it stops otherwise
+     */
+    public UserRegs runToTrap(UserRegs from) {
+        return tracer().call(() -> {
+            startCode(from);
+            finishCode();
+            return UserRegs.read(inj);
+        });
+    }
+
+    /** @return the registers compel puts back after remote code: the thread's own (tracer thread only) */
+    UserRegs savedOrCurrentRegs() {
+        requireStopped();
+        if (!savedValid) {
+            Ptrace.getRegs(tid, savedAddr);
+            savedValid = true;
+        }
+        savedBuf.clear();
+        return UserRegs.read(savedBuf.duplicate().order(java.nio.ByteOrder.nativeOrder()));
+    }
+
+    /**
+     * Lets the thread run from {@code from} and returns at once (the start of
+     * {@link #runToTrap}): other threads may be started meanwhile, each then finished by
+     * {@link #finishCode()}. Tracer thread only.
+     */
+    void startCode(UserRegs from) {
+        requireStopped();
+        if (!savedValid) {
+            Ptrace.getRegs(tid, savedAddr);
+            savedValid = true;
+        }
+        injBuf.clear();
+        from.write(injBuf);
+        injBuf.clear();
+        Ptrace.setRegs(tid, injAddr);
+        Ptrace.cont(tid, 0);
+        running = true;
+    }
+
+    /**
+     * Waits for the int3 of code started by {@link #startCode}, leaves the registers at the trap
+     * in {@code inj} and puts the saved ones back. Tracer thread only.
+     *
+     * @return rax at the trap
+     */
+    long finishCode() {
+        try {
+            for (int passed = 0; ; passed++) {
+                int st = waitStop("remote code");
+                if (WSTOPSIG(st) == Signal.SIGTRAP && ptraceEvent(st) == 0 && trapFromInt3()) {
+                    break;
+                }
+                if (ptraceEvent(st) != 0 || passed > 64) {
+                    throw new CompelException("thread " + tid + ": remote code: unexpected stop, " + Wait.describe(st));
+                }
+                passOn(st, false);
+            }
+            Ptrace.getRegs(tid, injAddr);
+            if (sigmaskKnown && (sigmask & Signal.bit(Signal.SIGTRAP)) != 0) {
+                writeSigmask(sigmask); // the trap unblocked SIGTRAP (force_sig): put the mask back
+            }
+            return injBuf.getLong(UserRegs.RAX * O);
+        } finally {
+            running = false;
+            restore();
+        }
+    }
+
+    /** At a SIGTRAP stop: whether an int3 raised it (si_code SI_KERNEL), not a kill() from outside. */
+    private boolean trapFromInt3() {
+        Ptrace.getSiginfo(tid, smallAddr);
+        return small.getInt(8) == SI_KERNEL;
     }
 
     void requireStopped() {

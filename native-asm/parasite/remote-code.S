@@ -1,6 +1,7 @@
 /*
- * jcriu restore trampoline: a position-independent blob that the restore
- * stub maps into the task it creates. The orchestrator drives it by ptrace:
+ * compel's remote code: a position-independent blob that compel writes at
+ * the start of its code area in a traced task (its own scratch mapping, or
+ * an area the caller made, see Tracee.useArea). compel drives it by ptrace:
  *
  *   offset 0   syscall; int3        one remote syscall: rax/rdi/.. set by the
  *                                   tracer, rip = base; stops with SIGTRAP
@@ -19,13 +20,13 @@
  * the syscall instruction preserves.
  */
 	.text
-	.globl	jcriu_tramp_start, jcriu_tramp_end
+	.globl	compel_remote_start, compel_remote_end
 	.p2align 4
-jcriu_tramp_start:
+compel_remote_start:
 	syscall
 	int3
 	.p2align 4, 0xcc
-jcriu_tramp_batch:
+compel_remote_batch:
 	mov	%rdi, %rbx		/* ops base */
 	mov	%rsi, %r12		/* count */
 	xor	%r13d, %r13d		/* index */
@@ -74,5 +75,5 @@ jcriu_tramp_batch:
 3:	mov	%r13, %rax
 	int3
 	.p2align 4, 0xcc
-jcriu_tramp_end:
+compel_remote_end:
 	.section .note.GNU-stack,"",@progbits
