@@ -77,6 +77,11 @@ public final class SyscallBatch {
         this.dataView = data.getByteBuffer(0, data.size());
     }
 
+    /** @return the thread that runs this batch */
+    public TraceeThread thread() {
+        return thread;
+    }
+
     /** @return how many ops fit */
     public int capacity() {
         return cap;

@@ -3,6 +3,8 @@ package org.jcriu.criu.restore;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import org.jcriu.compel.SyscallBatch;
+import org.jcriu.compel.TraceeThread;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -38,12 +40,12 @@ final class FdRestorer {
         /** pid -> spare fds to close at the end */
         final Map<Integer, List<Integer>> spares = new LinkedHashMap<>();
 
-        void closeSpares(Map<Integer, RemoteTask> leaders) throws RestoreException {
+        void closeSpares(Map<Integer, TraceeThread> leaders, Remote remote) throws RestoreException {
             for (var e : spares.entrySet()) {
-                RemoteTask rt = leaders.get(e.getKey());
-                Batch b = new Batch(rt);
+                TraceeThread rt = leaders.get(e.getKey());
+                SyscallBatch b = new SyscallBatch(rt);
                 for (int fd : e.getValue()) b.op("close(spare " + fd + ")", Restorer.NR_close, fd);
-                b.run();
+                remote.run(b);
             }
             spares.clear();
         }
@@ -51,11 +53,13 @@ final class FdRestorer {
 
     private final RestorePlan plan;
     private final TaskPlan t;
-    private final RemoteTask rt;
+    private final TraceeThread rt;
     private final Shared shared;
+    private final Remote remote;
 
-    FdRestorer(Shared shared, RestorePlan plan, TaskPlan t, RemoteTask rt) {
+    FdRestorer(Shared shared, RestorePlan plan, TaskPlan t, TraceeThread rt, Remote remote) {
         this.shared = shared;
+        this.remote = remote;
         this.plan = plan;
         this.t = t;
         this.rt = rt;
@@ -87,7 +91,7 @@ final class FdRestorer {
         }
 
         // prelude: pipes and socketpairs, whose fds come back in memory
-        Batch b = new Batch(rt);
+        SyscallBatch b = new SyscallBatch(rt);
         Map<Long, long[]> pipes = new HashMap<>(); // pipe_id -> {op, addr}
         Map<Long, long[]> pairs = new HashMap<>(); // unix ino of either end -> {op, addr, firstIno, peerIno}
         for (long id : byFile.keySet()) {
@@ -115,14 +119,14 @@ final class FdRestorer {
         Map<Long, int[]> pairFds = new HashMap<>();
         int preludeMax = 0;
         if (b.size() > 0) {
-            b.run();
+            remote.run(b);
             for (var e : pipes.entrySet()) {
-                int[] fds = ints(b.readScratch(e.getValue()[1], 8));
+                int[] fds = ints(b.read(e.getValue()[1], 8));
                 pipeFds.put(e.getKey(), fds);
                 preludeMax = Math.max(preludeMax, Math.max(fds[0], fds[1]));
             }
             for (var e : pairs.entrySet()) {
-                int[] fds = ints(b.readScratch(e.getValue()[1], 8));
+                int[] fds = ints(b.read(e.getValue()[1], 8));
                 // end 0 is the socket whose ino is firstIno
                 int[] mine = e.getKey() == e.getValue()[2] ? new int[] {fds[0], fds[1]} : new int[] {fds[1], fds[0]};
                 pairFds.put(e.getKey(), mine);
@@ -140,7 +144,7 @@ final class FdRestorer {
             ProtoMsg u = f.msg(16);
             if (!isPair(u) && listenerOf(u) == null) clearStale(uname(u));
         }
-        b = new Batch(rt);
+        b = new SyscallBatch(rt);
         for (var e : pipeFds.entrySet()) {
             Long size = plan.pipeSize.get(e.getKey());
             if (size != null && size > 0) {
@@ -150,7 +154,7 @@ final class FdRestorer {
             if (data != null && data.length > 0) {
                 // non-blocking while filled: more data than room fails instead of hanging
                 b.op("fcntl(F_SETFL, O_NONBLOCK) pipe", Restorer.NR_fcntl, e.getValue()[1], F_SETFL, Restorer.O_NONBLOCK);
-                b.flags(b.op("write(pipe " + e.getKey() + ", queued data)", Restorer.NR_write, e.getValue()[1], b.bytes(data), data.length), Batch.F_EQ_A2);
+                b.flags(b.op("write(pipe " + e.getKey() + ", queued data)", Restorer.NR_write, e.getValue()[1], b.bytes(data), data.length), SyscallBatch.FULL_LENGTH);
                 b.op("fcntl(F_SETFL, 0) pipe", Restorer.NR_fcntl, e.getValue()[1], F_SETFL, 0);
             }
         }
@@ -172,7 +176,7 @@ final class FdRestorer {
             int[] mine = pairFds.get(f.msg(16).u64(2));
             if (mine == null) continue;
             // queued on idFor's receive side: send it from the peer end
-            b.flags(b.op("send(queued data of unix socket id " + idFor + ")", Restorer.NR_write, mine[1], b.bytes(q.payload()), q.payload().length), Batch.F_EQ_A2);
+            b.flags(b.op("send(queued data of unix socket id " + idFor + ")", Restorer.NR_write, mine[1], b.bytes(q.payload()), q.payload().length), SyscallBatch.FULL_LENGTH);
         }
         Map<Long, Integer> parked = new LinkedHashMap<>();
         List<Long> epolls = new ArrayList<>();
@@ -257,7 +261,7 @@ final class FdRestorer {
                     byte[] data = plan.fifoData.get(pipeId);
                     if (data != null && data.length > 0 && shared.fifoFilled.add(pipeId)) {
                         int w = b.op("write(FIFO " + path + ", queued data)", Restorer.NR_write, 0, b.bytes(data), data.length);
-                        b.useResult(w, 1, helper).flags(w, Batch.F_EQ_A2);
+                        b.useResult(w, 1, helper).flags(w, SyscallBatch.FULL_LENGTH);
                     }
                     int flags = (int) reg.u64(2) & ~(Restorer.O_CREAT | Restorer.O_EXCL | Restorer.O_TRUNC | Restorer.O_CLOEXEC);
                     src = b.op("open(" + path + ") for fd " + firstFd, Restorer.NR_openat, Restorer.AT_FDCWD, b.str(path),
@@ -393,7 +397,7 @@ final class FdRestorer {
                 b.op("epoll_ctl(" + epfd + ", ADD, " + tfd.u64(2) + ")", Restorer.NR_epoll_ctl, epfd, 1, tfd.u64(2), a);
             }
         }
-        b.run();
+        remote.run(b);
         for (long[] c : inotifyChecks) {
             if (b.result((int) c[0]) != c[1]) {
                 throw new RestoreException("inotify watch of task " + t.pid + " came back as wd " + b.result((int) c[0]) + ", saved " + c[1]);
@@ -447,7 +451,7 @@ final class FdRestorer {
     }
 
     /** A struct sockaddr_un in scratch: AF_UNIX then the name as saved (abstract names start with a NUL). */
-    private static long sockaddr(Batch b, byte[] name) {
+    private static long sockaddr(SyscallBatch b, byte[] name) {
         byte[] a = new byte[2 + name.length];
         a[0] = 1;
         System.arraycopy(name, 0, a, 2, name.length);
@@ -480,7 +484,7 @@ final class FdRestorer {
      * (a connect to their listener's name and an accept), then connects by name (datagram peers, connections
      * still in a listener's backlog), then the queued data, datagrams sent from their saved sender.
      */
-    private void namedUnix(Batch b, Map<Long, List<TaskPlan.FdPlan>> byFile, Map<Long, Integer> parked)
+    private void namedUnix(SyscallBatch b, Map<Long, List<TaskPlan.FdPlan>> byFile, Map<Long, Integer> parked)
             throws RestoreException, InvalidProtocolBufferException {
         Map<Long, Long> idByIno = new HashMap<>();
         Map<String, Long> idByName = new HashMap<>();
@@ -526,7 +530,7 @@ final class FdRestorer {
             if (u.u64(3) != 2 && pf != null && pf.msg(16).u64(4) == 10) {
                 // a connection pending on a listener: the data it had sent, sent again from it
                 b.flags(b.op("send(" + what + ", pending connection)", Restorer.NR_write, parked.get(idFor), b.bytes(data), data.length),
-                        Batch.F_EQ_A2);
+                        SyscallBatch.FULL_LENGTH);
                 continue;
             }
             if (u.u64(3) == 1 || u.u64(8) != 0) {
@@ -534,10 +538,10 @@ final class FdRestorer {
                 if (peer == null) throw new RestoreException(what + ": its peer is not in task " + t.pid + "; not supported yet");
                 byte[] rn = uname(u);
                 if (u.u64(3) == 1 || rn.length == 0) {
-                    b.flags(b.op("send(" + what + ")", Restorer.NR_write, parked.get(peer), b.bytes(data), data.length), Batch.F_EQ_A2);
+                    b.flags(b.op("send(" + what + ")", Restorer.NR_write, parked.get(peer), b.bytes(data), data.length), SyscallBatch.FULL_LENGTH);
                 } else {
                     b.flags(b.op("sendto(" + what + ")", 44, parked.get(peer), b.bytes(data), data.length, 0, sockaddr(b, rn), 2 + rn.length),
-                            Batch.F_EQ_A2);
+                            SyscallBatch.FULL_LENGTH);
                 }
                 continue;
             }
@@ -547,11 +551,11 @@ final class FdRestorer {
             Long sender = from == null || from.isEmpty() ? null : idByName.get(show(from.toByteArray()));
             if (sender != null) {
                 b.flags(b.op("sendto(" + what + ") from " + show(from.toByteArray()), 44, parked.get(sender), b.bytes(data), data.length, 0,
-                        sockaddr(b, rn), 2 + rn.length), Batch.F_EQ_A2);
+                        sockaddr(b, rn), 2 + rn.length), SyscallBatch.FULL_LENGTH);
             } else {
                 if (tmp < 0) tmp = b.op("socket(AF_UNIX) to send unnamed datagrams", 41, 1, u.u64(3), 0);
                 int op = b.op("sendto(" + what + ")", 44, 0, b.bytes(data), data.length, 0, sockaddr(b, rn), 2 + rn.length);
-                b.useResult(op, 1, tmp).flags(op, Batch.F_EQ_A2);
+                b.useResult(op, 1, tmp).flags(op, SyscallBatch.FULL_LENGTH);
             }
         }
         if (tmp >= 0) b.useResult(b.op("close", Restorer.NR_close, 0), 1, tmp);

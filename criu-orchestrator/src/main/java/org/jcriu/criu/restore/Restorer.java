@@ -1,10 +1,6 @@
 package org.jcriu.criu.restore;
 
-import static org.jcriu.criu.restore.RemoteTask.*;
-
 import com.google.protobuf.InvalidProtocolBufferException;
-import com.sun.jna.LastErrorException;
-import com.sun.jna.Memory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,21 +12,36 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jcriu.compel.Compel;
+import org.jcriu.compel.CompelException;
+import org.jcriu.compel.Logger;
+import org.jcriu.compel.SyscallBatch;
+import org.jcriu.compel.Tracee;
+import org.jcriu.compel.Tracer;
+import org.jcriu.compel.TraceeThread;
+import org.jcriu.compel.UserRegs;
+import org.jcriu.compel.XState;
+import org.jcriu.compel.sys.ErrnoException;
+import org.jcriu.compel.sys.NoSuchProcessException;
+import org.jcriu.compel.sys.Prctl;
+import org.jcriu.compel.sys.Signal;
+import org.jcriu.compel.sys.Wait;
 import org.jcriu.criu.util.Log;
 
 /**
  * The restore engine. Reads and validates the images ({@link RestorePlan}),
  * spawns the native stub, which clone3()s the root task with its saved pid
- * and maps the trampoline into it; then drives every task by ptrace from one
- * tracer thread: remote clone3 (set_tid) for children and threads, and
- * batches of syscalls run by the in-target interpreter to rebuild each
+ * and maps an area for compel's remote code into it (at an address no saved
+ * vma uses); then drives every task through compel, from one tracer thread:
+ * remote clone3 (set_tid) for children and threads, and compel's
+ * {@link SyscallBatch}es, run by the in-task interpreter, to rebuild each
  * address space, fill pages (pread64 in the task from pages-N.img), open
- * files, set signals, timers, limits. Last, the trampoline is unmapped at
- * the exit of its own munmap, the saved registers, xstate and signal mask
- * are loaded and every thread detached.
+ * files, set signals, timers, limits. Last, the area is unmapped at the exit
+ * of its own munmap, the saved registers, xstate and signal mask are loaded
+ * and every task detached.
  *
  * <p>On failure every task created is killed (SIGKILL, then reaped) before
- * the exception leaves; the trampoline mapping dies with them.
+ * the exception leaves; the area dies with them.
  */
 public final class Restorer {
     /** What the caller asked for: CRIU's restore options. */
@@ -58,16 +69,20 @@ public final class Restorer {
     static final int NR_mlock = 149;
     static final long MREMAP_MAYMOVE = 1, MREMAP_FIXED = 2;
     static final int PR_SET_NAME = 15, PR_SET_MM = 35, PR_SET_MM_MAP = 14;
-    static final long PTRACE_SETSIGMASK = 0x420b;
+    /** The area compel's remote code and batches run from in every restored task (unmapped last). */
+    static final long AREA_SIZE = 8L << 20;
 
     private final Options opts;
     private final Log log = Log.get();
     private RestorePlan plan;
     private long tramp;
+    /** This thread, the one ptrace tracer of the whole restored tree. */
+    private Tracer tracer;
     /** Every task (thread-group leader) created, in creation order: killed on failure. */
-    private final Map<Integer, RemoteTask> leaders = new LinkedHashMap<>();
+    private final Map<Integer, TraceeThread> leaders = new LinkedHashMap<>();
     /** Every thread, leaders included, keyed by tid. */
-    private final Map<Integer, RemoteTask> threads = new LinkedHashMap<>();
+    private final Map<Integer, TraceeThread> threads = new LinkedHashMap<>();
+    private final Remote remote = new Remote();
     private long roundTrips;
     /** Open file descriptions already restored, for the tasks that share them. */
     private final FdRestorer.Shared sharedFds = new FdRestorer.Shared();
@@ -135,9 +150,9 @@ public final class Restorer {
     /** Makes the JVM a child subreaper, so orphans of the stub (the restored root) become our children. */
     public static void becomeSubreaper() {
         try {
-            RestoreSys.prctl(RestoreSys.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-        } catch (LastErrorException e) {
-            Log.warn("prctl(PR_SET_CHILD_SUBREAPER) failed: errno " + e.getErrorCode());
+            Prctl.prctl(Prctl.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+        } catch (ErrnoException e) {
+            Log.warn(e.getMessage());
         }
     }
 
@@ -149,6 +164,7 @@ public final class Restorer {
         tramp = chooseTrampoline();
         awaitPrepared();
         long tFork, tEnd;
+        tracer = Compel.tracerOnThisThread(Restorer::compelLog);
         try {
             createTree();
             tFork = System.nanoTime();
@@ -158,7 +174,7 @@ public final class Restorer {
                 for (TaskPlan t : plan.tasks) {
                     if (!t.zombie()) restoreTask(t);
                 }
-                sharedFds.closeSpares(leaders);
+                sharedFds.closeSpares(leaders, remote);
                 finishMemfds();
             } finally {
                 removeGhosts();
@@ -166,21 +182,35 @@ public final class Restorer {
             finish();
             org.jcriu.criu.net.InetSockets.restored(opts.imagesDir());
             tEnd = System.nanoTime();
+        } catch (CompelException e) {
+            org.jcriu.criu.net.InetSockets.restoreFailed(opts.imagesDir());
+            killAll();
+            // ptrace or a task gone: one line, with the errno when a kernel call failed
+            throw new RestoreException("restore: " + e.getMessage(), e instanceof ErrnoException ee ? ee.errno() : 0, e);
         } catch (RestoreException | RuntimeException | Error e) {
             org.jcriu.criu.net.InetSockets.restoreFailed(opts.imagesDir());
             killAll();
             throw e;
+        } finally {
+            tracer.close();
         }
-        long sc = 0;
-        for (RemoteTask rt : threads.values()) sc += rt.syscalls;
-        return new Result(plan.root.pid, tFork - t0, tEnd - t0, plan.totalPages, sc, roundTrips);
+        return new Result(plan.root.pid, tFork - t0, tEnd - t0, plan.totalPages, remote.syscalls(), roundTrips);
+    }
+
+    private static void compelLog(Logger.Level level, String msg) {
+        Log.get().log(switch (level) {
+            case ERROR -> Log.ERROR;
+            case WARN -> Log.WARN;
+            case INFO -> Log.INFO;
+            case DEBUG -> Log.DEBUG;
+        }, msg);
     }
 
     // ---------------------------------------------------------------- tree
 
     /** A gap in every task's saved layout for the trampoline and the vDSO's temporary home. */
     private long chooseTrampoline() throws RestoreException {
-        long need = Batch.TRAMP_SIZE + (4L << 20);
+        long need = AREA_SIZE + (4L << 20);
         outer:
         for (long a = 0x100000000L; a < 0x7f0000000000L; a += 0x40000000L) {
             for (TaskPlan t : plan.tasks) {
@@ -198,7 +228,7 @@ public final class Restorer {
         Path stub = stubBinary();
         try {
             Process p = new ProcessBuilder(stub.toString(), Integer.toString(root.pid), "0x" + Long.toHexString(tramp),
-                    "0x" + Long.toHexString(Batch.TRAMP_SIZE)).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                    "0x" + Long.toHexString(AREA_SIZE)).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             int rc = p.waitFor();
             if (rc == Errnos.EEXIST) {
@@ -218,46 +248,51 @@ public final class Restorer {
                 // best effort: a private temp dir
             }
         }
-        RemoteTask rt;
+        TraceeThread rt;
         try {
-            rt = RemoteTask.seize(root.pid, tramp);
-        } catch (RestoreException e) {
-            try {
-                RestoreSys.kill(root.pid, RestoreSys.SIGKILL);
-            } catch (LastErrorException ignored) {
-                // gone already
+            Tracee t = tracer.seize(root.pid);
+            rt = t.leader();
+            leaders.put(root.pid, rt);
+            t.killOnTracerExit();
+            t.useArea(tramp, AREA_SIZE);
+        } catch (CompelException e) {
+            if (!leaders.containsKey(root.pid)) {
+                try {
+                    Signal.kill(root.pid, Signal.SIGKILL);
+                } catch (ErrnoException ignored) {
+                    // gone already
+                }
             }
             throw e;
         }
-        leaders.put(root.pid, rt);
         threads.put(root.pid, rt);
         setupTask(root, rt);
         dropGroupHelpers();
     }
 
     /** Session and group of a new task, then its children, depth first (sessions before what lives in them). */
-    private void setupTask(TaskPlan t, RemoteTask rt) throws RestoreException {
+    private void setupTask(TaskPlan t, TraceeThread rt) throws RestoreException {
         if (t.sid == t.pid) {
-            check(rt.syscall(NR_setsid), "setsid() for task " + t.pid);
+            remote.syscall(rt, "setsid() for task " + t.pid, NR_setsid);
         } else if (t.pgid == t.pid) {
-            check(rt.syscall(NR_setpgid, 0, 0), "setpgid(0, 0) for task " + t.pid);
+            remote.syscall(rt, "setpgid(0, 0) for task " + t.pid, NR_setpgid, 0, 0);
         } else if (t.parent != null && t.pgid != t.parent.pgid) {
-            check(rt.syscall(NR_setpgid, 0, t.pgid), "setpgid(0, " + t.pgid + ") for task " + t.pid);
+            remote.syscall(rt, "setpgid(0, " + t.pgid + ") for task " + t.pid, NR_setpgid, 0, t.pgid);
         }
         roundTrips++;
         for (TaskPlan c : t.children) {
             if (c.pgid != c.pid && c.pgid != t.pgid && !inTree(c.pgid) && !groupHelpers.containsKey(c.pgid)) {
                 // a process group whose leader is gone: a helper with the leader's pid holds it while members join
-                int h = cloneRemote(rt, c.pgid, 0, RestoreSys.SIGCHLD, "the leader of process group " + c.pgid + " (pstree.img)");
-                RemoteTask helper = RemoteTask.attached(h, tramp);
+                TraceeThread helper = cloneRemote(rt, c.pgid, 0, Signal.SIGCHLD, "the leader of process group " + c.pgid + " (pstree.img)");
+                int h = helper.tid();
                 leaders.put(h, helper);
                 threads.put(h, helper);
                 groupHelpers.put(h, rt);
-                check(helper.syscall(NR_setpgid, 0, 0), "setpgid(0, 0) for the helper of group " + h);
+                remote.syscall(helper, "setpgid(0, 0) for the helper of group " + h, NR_setpgid, 0, 0);
                 roundTrips += 2;
             }
-            int tid = cloneRemote(rt, c.pid, 0, RestoreSys.SIGCHLD, "task " + c.pid + " (pstree.img)");
-            RemoteTask child = RemoteTask.attached(tid, tramp);
+            TraceeThread child = cloneRemote(rt, c.pid, 0, Signal.SIGCHLD, "task " + c.pid + " (pstree.img)");
+            int tid = child.tid();
             leaders.put(tid, child);
             threads.put(tid, child);
             setupTask(c, child);
@@ -265,7 +300,7 @@ public final class Restorer {
     }
 
     /** Helpers holding process groups whose leader is gone: helper pid -> its parent. */
-    private final Map<Integer, RemoteTask> groupHelpers = new LinkedHashMap<>();
+    private final Map<Integer, TraceeThread> groupHelpers = new LinkedHashMap<>();
 
     private boolean inTree(int pid) {
         for (TaskPlan x : plan.tasks) if (x.pid == pid) return true;
@@ -275,45 +310,38 @@ public final class Restorer {
     /** Once every task is in its group: the helpers exit and their parents reap them. */
     private void dropGroupHelpers() throws RestoreException {
         for (var e : groupHelpers.entrySet()) {
-            RemoteTask h = leaders.get(e.getKey());
-            long[] r = h.base.clone();
-            r[RIP] = tramp;
-            r[RAX] = NR_exit_group;
-            r[RDI] = 0;
-            r[ORIG_RAX] = -1;
-            h.setRegs(r);
-            h.detach();
+            TraceeThread h = leaders.get(e.getKey());
+            // exit_group(0) from the area's syscall instruction, once let go
+            h.setRegs(h.getRegs().copy().rip(tramp).rax(NR_exit_group).rdi(0).origRax(-1));
+            h.tracee().detach(Tracee.AfterDetach.AS_FOUND);
             leaders.remove(e.getKey());
             threads.remove(e.getKey());
             long w = e.getValue().syscall(61 /* wait4 */, e.getKey(), 0, 0x40000000L /* __WALL */, 0);
-            if (w != e.getKey()) throw RestoreException.errno("wait4(group helper " + e.getKey() + ") in task " + e.getValue().tid, (int) -w);
+            if (w != e.getKey()) throw RestoreException.errno("wait4(group helper " + e.getKey() + ") in task " + e.getValue().tid(), (int) -w);
             roundTrips++;
         }
         groupHelpers.clear();
     }
 
-    /** Remote clone3 with set_tid = tid from task rt; returns the new tid (auto-attached). */
-    private int cloneRemote(RemoteTask rt, int tid, long flags, int exitSignal, String what) throws RestoreException {
-        Batch b = new Batch(rt);
+    /** Remote clone3 with set_tid = tid from task rt; returns the new thread, stopped and traced. */
+    private TraceeThread cloneRemote(TraceeThread rt, int tid, long flags, int exitSignal, String what) throws RestoreException {
+        SyscallBatch b = new SyscallBatch(rt);
         long setTid = b.longs(tid);
         long args = b.longs(flags, 0, 0, 0, exitSignal, 0, 0, 0, setTid, 1, 0);
-        b.writeScratch();
+        b.writeData();
         roundTrips++;
-        long r = rt.syscallExpectingClone(NR_clone3, args, 88);
+        TraceeThread.CloneResult c = rt.syscallClone(NR_clone3, args, 88);
+        long r = c.result();
         if (r == -Errnos.EEXIST) throw new RestoreException("pid " + tid + " of " + what + " is already taken (clone3 set_tid: EEXIST)");
         if (r < 0) throw RestoreException.errno("clone3(set_tid=" + tid + ") for " + what, (int) -r);
         if (r != tid) throw new RestoreException("clone3(set_tid=" + tid + ") for " + what + " gave pid " + r);
-        return (int) r;
-    }
-
-    private static void check(long r, String what) throws RestoreException {
-        if (r < 0 && r > -4096) throw RestoreException.errno(what, (int) -r);
+        return c.child();
     }
 
     // ---------------------------------------------------------------- one task
 
     private void restoreTask(TaskPlan t) throws RestoreException {
-        RemoteTask rt = leaders.get(t.pid);
+        TraceeThread rt = leaders.get(t.pid);
         try {
             rebuildMemory(t, rt);
             restoreFds(t, rt);
@@ -324,9 +352,9 @@ public final class Restorer {
         }
     }
 
-    private void rebuildMemory(TaskPlan t, RemoteTask rt) throws RestoreException, InvalidProtocolBufferException {
+    private void rebuildMemory(TaskPlan t, TraceeThread rt) throws RestoreException, InvalidProtocolBufferException {
         // 1. signals off, the stub's mappings gone, the vDSO where the task expects it
-        Batch b = new Batch(rt);
+        SyscallBatch b = new SyscallBatch(rt);
         b.op("rt_sigprocmask(SIG_SETMASK, all)", NR_rt_sigprocmask, 2, b.longs(-1L), 0, 8);
         List<long[]> vdso = new ArrayList<>(); // {start, end, kind} kind 0 vvar*, 1 vdso
         for (String line : procMaps(t.pid)) {
@@ -340,12 +368,12 @@ public final class Restorer {
             else if (!name.equals("[vsyscall]")) b.op("munmap(0x" + Long.toHexString(s) + ") of the stub", NR_munmap, s, e - s);
         }
         moveVdso(t, b, vdso);
-        b.run();
+        remote.run(b);
         roundTrips++;
 
         // 2. every vma at its address; files opened in the task, once each
         ensureMemfds(t, rt);
-        b = new Batch(rt);
+        b = new SyscallBatch(rt);
         Map<String, Integer> opened = new HashMap<>();
         shmFromOthers.clear();
         Map<Long, Integer> protFix = new LinkedHashMap<>();
@@ -403,7 +431,7 @@ public final class Restorer {
             }
         }
         int exeOp = t.exePath == null ? -1 : b.op("open(" + t.exePath + ") for PR_SET_MM_MAP", NR_openat, AT_FDCWD, b.str(t.exePath), O_CLOEXEC, 0);
-        b.run();
+        remote.run(b);
         roundTrips++;
         long exeFd = exeOp >= 0 ? b.result(exeOp) : -1;
         List<Long> toClose = new ArrayList<>();
@@ -415,7 +443,7 @@ public final class Restorer {
         log.log(Log.DEBUG, "task " + t.pid + ": pages filled");
 
         // 4. protections back, madvise, files closed, mm fields
-        b = new Batch(rt);
+        b = new SyscallBatch(rt);
         for (int idx : protFix.values()) {
             TaskPlan.VmaPlan v = t.vmas.get(idx);
             b.op("mprotect(0x" + Long.toHexString(v.start()) + ")", NR_mprotect, v.start(), v.len(), v.prot());
@@ -448,7 +476,7 @@ public final class Restorer {
             b.op("prctl(PR_SET_MM_MAP) for task " + t.pid + " (mm-" + t.pid + ".img)", NR_prctl, PR_SET_MM, PR_SET_MM_MAP, map, 104, 0);
             b.op("close(exe)", NR_close, exeFd);
         }
-        b.run();
+        remote.run(b);
         roundTrips++;
     }
 
@@ -461,7 +489,7 @@ public final class Restorer {
      * spare fd (above any fd the tree uses) for mappings and fds, here and
      * in other tasks, until {@link #finishMemfds} seals and closes them.
      */
-    private void ensureMemfds(TaskPlan t, RemoteTask rt) throws RestoreException {
+    private void ensureMemfds(TaskPlan t, TraceeThread rt) throws RestoreException {
         if (memfdSlot < 0) {
             int max = 0;
             for (TaskPlan x : plan.tasks) for (TaskPlan.FdPlan f : x.fds) max = Math.max(max, f.fd());
@@ -472,7 +500,7 @@ public final class Restorer {
             RestorePlan.MemfdPlan m = plan.memfds.get(inode);
             boolean sealable = m.seals() != F_SEAL_SEAL;
             int slot = memfdSlot++;
-            Batch b = new Batch(rt);
+            SyscallBatch b = new SyscallBatch(rt);
             int fd = b.op("memfd_create(" + m.name() + ")", NR_memfd_create, b.str(m.name()), sealable ? 2 : 0);
             b.useResult(b.op("ftruncate(memfd " + m.name() + ", " + m.size() + ")", NR_ftruncate, 0, m.size()), 1, fd);
             b.useResult(b.op("dup3(memfd, spare)", NR_dup3, 0, slot, O_CLOEXEC), 1, fd);
@@ -481,12 +509,12 @@ public final class Restorer {
             if (!m.content().isEmpty() && m.size() > 0) {
                 map = b.op("mmap(memfd " + m.name() + ") for its content", NR_mmap, 0, (m.size() + 4095) & ~4095L, 3, MAP_SHARED, slot, 0);
             }
-            b.run();
+            remote.run(b);
             roundTrips++;
             sharedFds.memfds.put(inode, new int[] {t.pid, slot});
             if (map < 0) continue;
             long base = b.result(map);
-            Batch f = new Batch(rt);
+            SyscallBatch f = new SyscallBatch(rt);
             Map<Long, Integer> pages = new HashMap<>();
             for (long[] c : m.content()) {
                 Integer po = pages.get(c[3]);
@@ -498,11 +526,11 @@ public final class Restorer {
                 long len = Math.min(c[1], m.size() - c[0]);
                 if (len <= 0) continue;
                 int r = f.op("pread64(memfd " + m.name() + " content)", NR_pread64, 0, base + c[0], len, c[2]);
-                f.useResult(r, 1, po).flags(r, Batch.F_EQ_A2);
+                f.useResult(r, 1, po).flags(r, SyscallBatch.FULL_LENGTH);
             }
             for (int po : pages.values()) f.useResult(f.op("close(pages)", NR_close, 0), 1, po);
             f.op("munmap(memfd content window)", NR_munmap, base, (m.size() + 4095) & ~4095L);
-            f.run();
+            remote.run(f);
             roundTrips++;
         }
     }
@@ -511,13 +539,13 @@ public final class Restorer {
     private void finishMemfds() throws RestoreException {
         for (var e : sharedFds.memfds.entrySet()) {
             RestorePlan.MemfdPlan m = plan.memfds.get(e.getKey());
-            RemoteTask rt = leaders.get(e.getValue()[0]);
-            Batch b = new Batch(rt);
+            TraceeThread rt = leaders.get(e.getValue()[0]);
+            SyscallBatch b = new SyscallBatch(rt);
             if (m.seals() != 0 && m.seals() != F_SEAL_SEAL) {
                 b.op("fcntl(F_ADD_SEALS, 0x" + Long.toHexString(m.seals()) + ") memfd " + m.name(), NR_fcntl_, e.getValue()[1], F_ADD_SEALS, m.seals());
             }
             b.op("close(memfd spare)", NR_close, e.getValue()[1]);
-            b.run();
+            remote.run(b);
             roundTrips++;
         }
         sharedFds.memfds.clear();
@@ -540,7 +568,7 @@ public final class Restorer {
      * addresses: saved vvar areas are one block (CRIU 4.2 saves them as one
      * vma, others as two), the current ones keep their offsets inside it.
      */
-    private void moveVdso(TaskPlan t, Batch b, List<long[]> cur) throws RestoreException {
+    private void moveVdso(TaskPlan t, SyscallBatch b, List<long[]> cur) throws RestoreException {
         long svs = Long.MAX_VALUE, sve = 0, sds = 0, sde = 0;
         for (TaskPlan.VmaPlan v : t.vmas) {
             if (v.is(TaskPlan.VmaPlan.VVAR)) {
@@ -570,7 +598,7 @@ public final class Restorer {
             throw new RestoreException("the vDSO of this kernel differs in size from the one in mm-" + t.pid
                     + ".img (saved vdso " + (sde - sds) + " bytes, vvar " + (sve - svs) + "; here " + (cde - cds) + ", " + (cve - cvs) + ")");
         }
-        long tmp = tramp + Batch.TRAMP_SIZE;
+        long tmp = tramp + AREA_SIZE;
         List<long[]> moves = new ArrayList<>();
         for (long[] c : cur) {
             long dst = c[2] == 1 ? sds : (sve > 0 ? svs + (c[0] - cvs) : -1);
@@ -601,9 +629,9 @@ public final class Restorer {
      * (a helper made by remote clone3, gone before anything else runs): the
      * kernel allocating and zeroing pages is the cost, and it scales with CPUs.
      */
-    private void fillPages(TaskPlan t, RemoteTask rt) throws RestoreException {
+    private void fillPages(TaskPlan t, TraceeThread rt) throws RestoreException {
         if (t.pagemap.isEmpty()) return;
-        Batch pre = new Batch(rt);
+        SyscallBatch pre = new SyscallBatch(rt);
         Map<Long, Integer> fdOps = new LinkedHashMap<>();
         long total = 0;
         for (long[] pm : t.pagemap) {
@@ -614,7 +642,7 @@ public final class Restorer {
                 fdOps.put(pm[3], pre.op("open(" + pages + ")", NR_openat, AT_FDCWD, pre.str(pages.toString()), O_CLOEXEC, 0));
             }
         }
-        pre.run();
+        remote.run(pre);
         roundTrips++;
         Map<Long, Long> fds = new HashMap<>();
         for (var e : fdOps.entrySet()) fds.put(e.getKey(), pre.result(e.getValue()));
@@ -632,16 +660,15 @@ public final class Restorer {
             }
         }
         int workers = total >= PARALLEL_FILL_MIN ? (int) Math.max(1, Math.min(FILL_THREADS, work.size())) : 1;
-        List<RemoteTask> helpers = new ArrayList<>();
+        List<TraceeThread> helpers = new ArrayList<>();
         try {
             for (int w = 1; w < workers; w++) {
-                int tid = cloneHelper(rt);
-                RemoteTask h = RemoteTask.attached(tid, tramp);
-                threads.put(tid, h);
+                TraceeThread h = cloneHelper(rt);
+                threads.put(h.tid(), h);
                 helpers.add(h);
             }
-            Batch[] bs = new Batch[workers];
-            for (int w = 0; w < workers; w++) bs[w] = new Batch(w == 0 ? rt : helpers.get(w - 1), w, workers);
+            SyscallBatch[] bs = new SyscallBatch[workers];
+            for (int w = 0; w < workers; w++) bs[w] = new SyscallBatch(w == 0 ? rt : helpers.get(w - 1), w, workers);
             int i = 0;
             while (i < work.size()) {
                 for (int w = 0; w < workers; w++) {
@@ -650,20 +677,24 @@ public final class Restorer {
                         long[] c = work.get(j);
                         if (POPULATE) {
                             // allocate the pages in one call instead of one fault per page
-                            bs[w].flags(bs[w].op("madvise(MADV_POPULATE_WRITE)", NR_madvise, c[1], c[2], 23), Batch.F_ANY);
+                            bs[w].flags(bs[w].op("madvise(MADV_POPULATE_WRITE)", NR_madvise, c[1], c[2], 23), SyscallBatch.ANY_RESULT);
                         }
                         int op = bs[w].op("pread64(pages-" + c[4] + ".img, 0x" + Long.toHexString(c[1]) + ")", NR_pread64, c[0], c[1], c[2], c[3]);
-                        bs[w].flags(op, Batch.F_EQ_A2);
+                        bs[w].flags(op, SyscallBatch.FULL_LENGTH);
                     }
                 }
                 int taken = 0;
-                for (Batch b : bs) taken += b.size();
-                for (Batch b : bs) if (b.size() > 0) b.start();
+                int[] sizes = new int[workers];
+                for (int w = 0; w < workers; w++) {
+                    sizes[w] = bs[w].size();
+                    taken += sizes[w];
+                }
+                for (SyscallBatch b : bs) if (b.size() > 0) b.start();
                 RestoreException failed = null;
-                for (Batch b : bs) {
-                    if (b.size() == 0) continue;
+                for (int w = 0; w < workers; w++) {
+                    if (sizes[w] == 0) continue;
                     try {
-                        b.finish();
+                        remote.finish(bs[w], sizes[w]);
                     } catch (RestoreException e) {
                         if (failed == null) failed = e;
                     }
@@ -673,46 +704,43 @@ public final class Restorer {
                 i += taken;
             }
         } finally {
-            for (RemoteTask h : helpers) {
-                threads.remove(h.tid);
-                h.exitThread();
+            for (TraceeThread h : helpers) {
+                threads.remove(h.tid());
+                try {
+                    h.syscall(NR_exit, 0);
+                } catch (NoSuchProcessException gone) {
+                    // its exit, collected: what we wanted
+                }
             }
         }
-        Batch b = new Batch(rt);
+        SyscallBatch b = new SyscallBatch(rt);
         for (long fd : fds.values()) b.op("close(pages)", NR_close, fd);
-        b.run();
+        remote.run(b);
         roundTrips++;
     }
 
     /** A helper thread for the page fill: remote clone3 of a thread, any tid. */
-    private int cloneHelper(RemoteTask rt) throws RestoreException {
-        Batch b = new Batch(rt);
+    private TraceeThread cloneHelper(TraceeThread rt) throws RestoreException {
+        SyscallBatch b = new SyscallBatch(rt);
         long args = b.longs(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
-        b.writeScratch();
-        long r = rt.syscallExpectingClone(NR_clone3, args, 88);
-        if (r < 0) throw RestoreException.errno("clone3(helper thread) in task " + rt.tid, (int) -r);
+        b.writeData();
+        TraceeThread.CloneResult c = rt.syscallClone(NR_clone3, args, 88);
+        if (c.result() < 0) throw RestoreException.errno("clone3(helper thread) in task " + rt.tid(), (int) -c.result());
         roundTrips++;
-        return (int) r;
-    }
-
-    private static void closeAll(Batch b, Map<Long, Integer> fdOps) {
-        for (int fdOp : fdOps.values()) {
-            int c = b.op("close(pages)", NR_close, 0);
-            b.useResult(c, 1, fdOp);
-        }
+        return c.child();
     }
 
     // ---------------------------------------------------------------- fds
 
-    private void restoreFds(TaskPlan t, RemoteTask rt) throws RestoreException, InvalidProtocolBufferException {
-        new FdRestorer(sharedFds, plan, t, rt).restore();
+    private void restoreFds(TaskPlan t, TraceeThread rt) throws RestoreException, InvalidProtocolBufferException {
+        new FdRestorer(sharedFds, plan, t, rt, remote).restore();
         roundTrips += 3;
         restoreLocks(t, rt);
     }
 
     /** File locks the task held (filelocks.img), taken again on its restored fds. */
-    private void restoreLocks(TaskPlan t, RemoteTask rt) throws RestoreException {
-        Batch b = new Batch(rt);
+    private void restoreLocks(TaskPlan t, TraceeThread rt) throws RestoreException {
+        SyscallBatch b = new SyscallBatch(rt);
         for (ProtoMsg l : plan.fileLocks) {
             if (l.u64(3) != t.pid) continue;
             long flag = l.u64(1), type = l.u64(2), fd = l.u64(4);
@@ -727,16 +755,16 @@ public final class Restorer {
             }
         }
         if (b.size() > 0) {
-            b.run();
+            remote.run(b);
             roundTrips++;
         }
     }
 
     // ---------------------------------------------------------------- task state
 
-    private void restoreTaskState(TaskPlan t, RemoteTask rt) throws RestoreException, InvalidProtocolBufferException {
+    private void restoreTaskState(TaskPlan t, TraceeThread rt) throws RestoreException, InvalidProtocolBufferException {
         ProtoMsg tc = t.cores.get(0).msg(3);
-        Batch b = new Batch(rt);
+        SyscallBatch b = new SyscallBatch(rt);
         if (tc != null) {
             List<ProtoMsg> sas = tc.msgs(15);
             // one entry per signal from 1 up, SIGKILL and SIGSTOP left out
@@ -755,7 +783,7 @@ public final class Restorer {
                 for (int i = 0; i < l.size(); i++) {
                     long v = b.longs(l.get(i).u64(1), l.get(i).u64(2));
                     int op = b.op("prlimit64(" + i + ")", 302, 0, i, v, 0);
-                    b.flags(op, Batch.F_ANY);
+                    b.flags(op, SyscallBatch.ANY_RESULT);
                 }
             }
             if (tc.u64(3) != 0) b.op("personality", NR_personality, tc.u64(3));
@@ -765,16 +793,16 @@ public final class Restorer {
         // paths are as seen from our root: cwd first, then the root (chroot keeps the cwd)
         if (t.cwd != null) b.op("chdir(" + t.cwd + ")", NR_chdir, b.str(t.cwd));
         if (t.root != null && !t.root.equals("/")) b.op("chroot(" + t.root + ")", NR_chroot, b.str(t.root));
-        b.run();
+        remote.run(b);
         roundTrips++;
     }
 
     /** Timers last: an itimer must not fire while the task is still being built. */
-    private void restoreTimers(TaskPlan t, RemoteTask rt) throws RestoreException, InvalidProtocolBufferException {
+    private void restoreTimers(TaskPlan t, TraceeThread rt) throws RestoreException, InvalidProtocolBufferException {
         ProtoMsg tc = t.cores.get(0).msg(3);
         if (tc == null || tc.msg(7) == null) return;
         ProtoMsg timers = tc.msg(7);
-        Batch b = new Batch(rt);
+        SyscallBatch b = new SyscallBatch(rt);
         for (int which = 0; which < 3; which++) {
             ProtoMsg it = timers.msg(which + 1);
             if (it == null || (it.u64(3) == 0 && it.u64(4) == 0)) continue;
@@ -782,10 +810,10 @@ public final class Restorer {
             b.op("setitimer(" + which + ")", NR_setitimer, which, v, 0);
         }
         TaskState.posixTimers(b, timers.msgs(4), t.pid);
-        b.run();
+        remote.run(b);
         roundTrips++;
         // CPU-time itimers are rounded up by a tick when set: read back, take the tick off again
-        Batch g = new Batch(rt);
+        SyscallBatch g = new SyscallBatch(rt);
         long[] got = new long[3];
         for (int which = 1; which < 3; which++) {
             ProtoMsg it = timers.msg(which + 1);
@@ -794,12 +822,12 @@ public final class Restorer {
             g.op("getitimer(" + which + ")", 36, which, got[which]);
         }
         if (g.size() == 0) return;
-        g.run();
-        Batch fix = new Batch(rt);
+        remote.run(g);
+        SyscallBatch fix = new SyscallBatch(rt);
         for (int which = 1; which < 3; which++) {
             if (got[which] == 0) continue;
             ProtoMsg it = timers.msg(which + 1);
-            java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(g.readScratch(got[which], 32)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(g.read(got[which], 32)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
             bb.position(16);
             long want = it.u64(3) * 1_000_000 + it.u64(4);
             long have = bb.getLong() * 1_000_000 + bb.getLong();
@@ -809,23 +837,22 @@ public final class Restorer {
             long val = fix.longs(it.u64(1), it.u64(2), v / 1_000_000, v % 1_000_000);
             fix.op("setitimer(" + which + ")", NR_setitimer, which, val, 0);
         }
-        fix.run();
+        remote.run(fix);
         roundTrips += 2;
     }
 
-    private void createThreads(TaskPlan t, RemoteTask main) throws RestoreException, InvalidProtocolBufferException {
+    private void createThreads(TaskPlan t, TraceeThread main) throws RestoreException, InvalidProtocolBufferException {
         for (int i = 1; i < t.threads.length; i++) {
-            int tid = cloneRemote(main, t.threads[i], CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD
+            TraceeThread th = cloneRemote(main, t.threads[i], CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD
                     | CLONE_SYSVSEM, 0, "thread " + t.threads[i] + " of task " + t.pid);
-            RemoteTask th = RemoteTask.attached(tid, tramp);
-            threads.put(tid, th);
+            threads.put(th.tid(), th);
         }
         for (int i = 0; i < t.threads.length; i++) threadState(t, threads.get(t.threads[i]), t.cores.get(i));
     }
 
     /** Per-thread state, set by the thread itself: clear_tid, robust list, sigaltstack, rseq, name. */
-    private void threadState(TaskPlan t, RemoteTask rt, ProtoMsg core) throws RestoreException, InvalidProtocolBufferException {
-        Batch b = new Batch(rt);
+    private void threadState(TaskPlan t, TraceeThread rt, ProtoMsg core) throws RestoreException, InvalidProtocolBufferException {
+        SyscallBatch b = new SyscallBatch(rt);
         ProtoMsg ti = core.msg(2);
         b.op("set_tid_address", NR_set_tid_address, ti.u64(1));
         ProtoMsg th = core.msg(5);
@@ -840,9 +867,9 @@ public final class Restorer {
             if (rs != null && rs.u64(1) != 0) {
                 b.op("rseq(0x" + Long.toHexString(rs.u64(1)) + ")", NR_rseq, rs.u64(1), rs.u64(2), 0, rs.u64(3));
             }
-            if (th.str(13) != null && rt.tid != t.pid) b.op("prctl(PR_SET_NAME)", NR_prctl, PR_SET_NAME, b.str(th.str(13)), 0, 0, 0);
+            if (th.str(13) != null && rt.tid() != t.pid) b.op("prctl(PR_SET_NAME)", NR_prctl, PR_SET_NAME, b.str(th.str(13)), 0, 0, 0);
         }
-        b.run();
+        remote.run(b);
         roundTrips++;
     }
 
@@ -853,66 +880,53 @@ public final class Restorer {
             // zombies: exit with their code, become zombies of their parents
             for (TaskPlan t : plan.tasks) {
                 if (!t.zombie()) continue;
-                RemoteTask rt = leaders.get(t.pid);
+                TraceeThread rt = leaders.get(t.pid);
                 ProtoMsg tc = t.cores.get(0).msg(3);
                 if (tc != null && tc.str(6) != null) {
-                    Batch b = new Batch(rt);
+                    SyscallBatch b = new SyscallBatch(rt);
                     b.op("prctl(PR_SET_NAME)", NR_prctl, PR_SET_NAME, b.str(tc.str(6)), 0, 0, 0);
-                    b.run();
+                    remote.run(b);
                     roundTrips++;
                 }
-                // exit_code is the wait status: exited with (code >> 8), or killed by (code & 0x7f)
-                long[] r = rt.base.clone();
-                r[RIP] = tramp;
-                r[ORIG_RAX] = -1;
+                // exit_code is the wait status: exited with (code >> 8), or killed by (code & 0x7f);
+                // the syscall runs from the area's syscall instruction once the task is let go
+                UserRegs r = rt.getRegs().copy().rip(tramp).origRax(-1);
                 if ((t.exitCode & 0x7f) == 0) {
-                    r[RAX] = NR_exit_group;
-                    r[RDI] = (t.exitCode >> 8) & 0xff;
+                    r.rax(NR_exit_group).rdi((t.exitCode >> 8) & 0xff);
                 } else {
-                    r[RAX] = 62; // kill(pid, sig): dies of it once detached, signals unblocked
-                    r[RDI] = t.pid;
-                    r[RSI] = t.exitCode & 0x7f;
-                    Memory m = new Memory(8);
-                    m.setLong(0, 0);
-                    rt.pt("PTRACE_SETSIGMASK", (int) PTRACE_SETSIGMASK, 8, com.sun.jna.Pointer.nativeValue(m));
+                    // kill(pid, sig): dies of it once detached, signals unblocked
+                    r.rax(62).rdi(t.pid).rsi(t.exitCode & 0x7f);
+                    rt.setSigmask(0);
                 }
                 rt.setRegs(r);
             }
             for (TaskPlan t : plan.tasks) {
                 if (t.zombie()) continue;
-                RemoteTask main = leaders.get(t.pid);
+                TraceeThread main = leaders.get(t.pid);
                 restoreTimers(t, main);
                 // pending signals and creds, by each thread itself, last before its registers
                 for (int i = 0; i < t.threads.length; i++) {
-                    RemoteTask th = threads.get(t.threads[i]);
-                    Batch b = new Batch(th);
+                    TraceeThread th = threads.get(t.threads[i]);
+                    SyscallBatch b = new SyscallBatch(th);
                     if (i == 0 && t.cores.get(0).msg(3) != null) {
-                        TaskState.pendingSignals(b, t.cores.get(0).msg(3).msg(10), t.pid, th.tid, true);
+                        TaskState.pendingSignals(b, t.cores.get(0).msg(3).msg(10), t.pid, th.tid(), true);
                     }
                     ProtoMsg tcore = t.cores.get(i).msg(5);
                     if (i == 0) TaskState.processMisc(b, t.cores.get(0).msg(3), t);
-                    TaskState.threadMisc(b, tcore, th.tid);
+                    TaskState.threadMisc(b, tcore, th.tid());
                     if (tcore != null) {
-                        TaskState.pendingSignals(b, tcore.msg(9), t.pid, th.tid, false);
+                        TaskState.pendingSignals(b, tcore.msg(9), t.pid, th.tid(), false);
                         TaskState.creds(b, tcore.msg(10));
                     }
-                    b.run();
+                    remote.run(b);
                     roundTrips++;
                 }
                 for (int i = 1; i < t.threads.length; i++) loadFinal(threads.get(t.threads[i]), t.cores.get(i), t.cores.get(0));
-                // the trampoline goes at the exit of its own munmap
-                long[] r = main.base.clone();
-                r[RIP] = tramp;
-                r[RAX] = NR_munmap;
-                r[RDI] = tramp;
-                r[RSI] = Batch.TRAMP_SIZE;
-                r[ORIG_RAX] = -1;
-                int s = main.syscallStep(r);
-                if (((s >> 8) & 0xff) != (RestoreSys.SIGTRAP | 0x80)) throw new RestoreException("task " + t.pid + ": no syscall-entry stop at munmap (status 0x" + Integer.toHexString(s) + ")");
-                s = main.syscallStep(null);
-                if (((s >> 8) & 0xff) != (RestoreSys.SIGTRAP | 0x80)) throw new RestoreException("task " + t.pid + ": no syscall-exit stop at munmap (status 0x" + Integer.toHexString(s) + ")");
-                long res = main.getRegs()[RAX];
-                if (res != 0) throw RestoreException.errno("munmap(trampoline) in task " + t.pid, (int) -res);
+                // the area goes at the exit of its own munmap: nothing runs from it after
+                main.setRegs(main.getRegs().copy().rip(tramp).rax(NR_munmap).rdi(tramp).rsi(AREA_SIZE).origRax(-1));
+                long res = main.runToSyscallExit().rax();
+                main.tracee().forgetArea();
+                if (res != 0) throw RestoreException.errno("munmap(remote code area) in task " + t.pid, (int) -res);
                 roundTrips += 2;
                 loadFinal(main, t.cores.get(0), t.cores.get(0));
             }
@@ -924,76 +938,61 @@ public final class Restorer {
         for (TaskPlan t : plan.tasks) {
             if (t.state == TaskPlan.TASK_STOPPED) for (int tid : t.threads) stopped.add(tid);
         }
-        List<RemoteTask> all = new ArrayList<>(threads.values());
+        List<TraceeThread> all = new ArrayList<>(leaders.values());
         for (int i = all.size() - 1; i >= 0; i--) {
-            RemoteTask rt = all.get(i);
-            if (stopped.contains(rt.tid)) rt.pt("PTRACE_DETACH(SIGSTOP)", RestoreSys.PTRACE_DETACH, 0, RestoreSys.SIGSTOP);
-            else rt.detach();
+            TraceeThread rt = all.get(i);
+            rt.tracee().detach(stopped.contains(rt.tid()) ? Tracee.AfterDetach.STOPPED : Tracee.AfterDetach.AS_FOUND);
         }
     }
 
     /** Saved registers (restartable syscalls handled), xstate and signal mask into a stopped thread. */
-    private void loadFinal(RemoteTask rt, ProtoMsg core, ProtoMsg leaderCore) throws RestoreException, InvalidProtocolBufferException {
+    private void loadFinal(TraceeThread rt, ProtoMsg core, ProtoMsg leaderCore) throws RestoreException, InvalidProtocolBufferException {
         ProtoMsg ti = core.msg(2);
         ProtoMsg g = ti.msg(2);
-        long[] r = new long[NREGS];
-        for (int i = 0; i < NREGS; i++) r[i] = g.u64(i + 1);
-        long ax = r[RAX], orig = r[ORIG_RAX];
+        UserRegs r = new UserRegs();
+        for (int i = 0; i < 27; i++) r.set(i, g.u64(i + 1));
+        long ax = r.rax(), orig = r.origRax();
         if (orig >= 0) {
             if (ax == -512 || ax == -513 || ax == -514) { // ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND
-                r[RAX] = orig;
-                r[RIP] -= 2;
+                r.rax(orig).rip(r.rip() - 2);
             } else if (ax == -516) { // ERESTART_RESTARTBLOCK
-                r[RAX] = -Errnos.EINTR;
+                r.rax(-Errnos.EINTR);
             }
         }
-        r[ORIG_RAX] = -1;
+        r.origRax(-1);
         rt.setRegs(r);
         ProtoMsg fp = ti.msg(3);
         if (fp != null) {
-            Memory xs = rt.getXstate();
-            Xsave.fill(xs, xs.size(), fp);
-            rt.setXstate(xs, xs.size());
+            byte[] xs = rt.getXState().bytes();
+            Xsave.fill(java.nio.ByteBuffer.wrap(xs).order(java.nio.ByteOrder.LITTLE_ENDIAN), fp);
+            rt.setXState(new XState(xs));
             if (log.enabled(Log.DEBUG)) {
-                Memory back = rt.getXstate();
+                byte[] back = rt.getXState().bytes();
                 int diff = 0, first = -1;
-                for (int o = 0; o < Math.min(back.size(), xs.size()); o++) {
-                    if (back.getByte(o) != xs.getByte(o) && (o < 464 || o >= 512)) {
+                for (int o = 0; o < Math.min(back.length, xs.length); o++) {
+                    if (back[o] != xs[o] && (o < 464 || o >= 512)) {
                         diff++;
                         if (first < 0) first = o;
                     }
                 }
-                if (diff > 0) log.log(Log.DEBUG, "thread " + rt.tid + ": xstate read back differs in " + diff + " bytes from offset " + first
-                        + " (size " + xs.size() + ", magic 0x" + Integer.toHexString(xs.getInt(464)) + ", xfeatures 0x"
-                        + Long.toHexString(xs.getLong(472)) + ", bv written 0x" + Long.toHexString(xs.getLong(512))
-                        + ", bv read 0x" + Long.toHexString(back.getLong(512)) + ")");
+                if (diff > 0) log.log(Log.DEBUG, "thread " + rt.tid() + ": xstate read back differs in " + diff + " bytes from offset " + first
+                        + " (size " + xs.length + ")");
             }
         }
         ProtoMsg th = core.msg(5);
         ProtoMsg tc = leaderCore.msg(3);
         long mask = th != null && th.has(6) ? th.u64(6) : (tc != null ? tc.u64(5) : 0);
-        Memory m = new Memory(8);
-        m.setLong(0, mask);
-        rt.pt("PTRACE_SETSIGMASK", (int) PTRACE_SETSIGMASK, 8, com.sun.jna.Pointer.nativeValue(m));
+        rt.setSigmask(mask);
         roundTrips++;
     }
 
+    /** SIGKILL to every task made so far, each reaped (compel collects every thread's end). */
     private void killAll() {
-        for (RemoteTask rt : leaders.values()) {
+        for (TraceeThread rt : leaders.values()) {
             try {
-                RestoreSys.kill(rt.tid, RestoreSys.SIGKILL);
-            } catch (LastErrorException ignored) {
-                // already gone
-            }
-        }
-        int[] st = new int[1];
-        for (RemoteTask rt : threads.values()) {
-            try {
-                while (RestoreSys.waitpid(rt.tid, st, RestoreSys.__WALL) == rt.tid && (st[0] & 0xff) == 0x7f) {
-                    // stopped status collected; keep waiting for its end
-                }
-            } catch (LastErrorException ignored) {
-                // reaped or not ours
+                rt.tracee().kill();
+            } catch (CompelException e) {
+                log.log(Log.WARN, "task " + rt.tid() + ": " + e.getMessage());
             }
         }
     }
@@ -1053,15 +1052,15 @@ public final class Restorer {
 
     /** Waits for the restored root (our child as subreaper) and returns its exit code, 128+signal if killed. */
     public static int waitForRoot(int pid) throws RestoreException {
-        int[] st = new int[1];
         for (;;) {
+            long w;
             try {
-                RestoreSys.waitpid(pid, st, 0);
-            } catch (LastErrorException e) {
-                if (e.getErrorCode() == Errnos.EINTR) continue;
-                throw RestoreException.errno("waitpid(" + pid + ")", e.getErrorCode());
+                w = Wait.waitpid(pid, 0);
+            } catch (ErrnoException e) {
+                if (e.errno() == Errnos.EINTR) continue;
+                throw RestoreException.errno("waitpid(" + pid + ")", e.errno());
             }
-            int s = st[0];
+            int s = Wait.status(w);
             if ((s & 0x7f) == 0) return (s >> 8) & 0xff;
             if ((s & 0xff) != 0x7f) return 128 + (s & 0x7f);
         }

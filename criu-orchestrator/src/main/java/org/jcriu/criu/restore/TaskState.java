@@ -3,6 +3,7 @@ package org.jcriu.criu.restore;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.util.List;
+import org.jcriu.compel.SyscallBatch;
 
 /**
  * The last per-thread and per-process state, set by the task itself just
@@ -24,12 +25,12 @@ final class TaskState {
     static final int CAP_LAST = 40;
 
     /** POSIX timers of the process, each with its saved id. Run in the leader. */
-    static void posixTimers(Batch b, List<ProtoMsg> timers, int pid) {
+    static void posixTimers(SyscallBatch b, List<ProtoMsg> timers, int pid) {
         if (timers.isEmpty()) return;
         // ask the kernel to create the ids we give it (Linux 6.17+); without it ids are
         // handed out from 0 up, so timers are created in id order with fillers
         int restoreIds = b.op("prctl(PR_TIMER_CREATE_RESTORE_IDS)", NR_prctl, PR_TIMER_CREATE_RESTORE_IDS, 1, 0, 0, 0);
-        b.flags(restoreIds, Batch.F_ANY);
+        b.flags(restoreIds, SyscallBatch.ANY_RESULT);
         // in id order, as the task made them: /proc/PID/timers lists them newest first
         List<ProtoMsg> sorted = new java.util.ArrayList<>(timers);
         sorted.sort(java.util.Comparator.comparingLong(t -> t.u64(1)));
@@ -45,11 +46,11 @@ final class TaskState {
                 b.op("timer_settime(" + id + ")", NR_timer_settime, id, 0, its, 0);
             }
         }
-        b.flags(b.op("prctl(PR_TIMER_CREATE_RESTORE_IDS, off)", NR_prctl, PR_TIMER_CREATE_RESTORE_IDS, 0, 0, 0, 0), Batch.F_ANY);
+        b.flags(b.op("prctl(PR_TIMER_CREATE_RESTORE_IDS, off)", NR_prctl, PR_TIMER_CREATE_RESTORE_IDS, 0, 0, 0, 0), SyscallBatch.ANY_RESULT);
     }
 
     /** Pending signals: the process's shared queue (leader only) and this thread's own. */
-    static void pendingSignals(Batch b, ProtoMsg queue, int tgid, int tid, boolean shared) throws InvalidProtocolBufferException {
+    static void pendingSignals(SyscallBatch b, ProtoMsg queue, int tgid, int tid, boolean shared) throws InvalidProtocolBufferException {
         if (queue == null) return;
         for (ProtoMsg s : queue.msgs(1)) {
             ByteString si = s.bytes(1);
@@ -66,7 +67,7 @@ final class TaskState {
     static final int PR_SET_PDEATHSIG = 1, PR_SET_DUMPABLE = 4, PR_SET_CHILD_SUBREAPER = 36, PR_SET_THP_DISABLE = 41;
 
     /** Per-thread scheduling and parent-death signal, from thread_core. */
-    static void threadMisc(Batch b, ProtoMsg th, int tid) {
+    static void threadMisc(SyscallBatch b, ProtoMsg th, int tid) {
         if (th == null) return;
         if (th.u64(8) != 0) b.op("prctl(PR_SET_PDEATHSIG)", NR_prctl, PR_SET_PDEATHSIG, th.u64(8), 0, 0, 0);
         long nice = th.s32(3, 0);
@@ -79,14 +80,14 @@ final class TaskState {
     }
 
     /** Process-wide prctl state: child subreaper, THP disabled, dumpable. */
-    static void processMisc(Batch b, ProtoMsg tc, TaskPlan t) {
+    static void processMisc(SyscallBatch b, ProtoMsg tc, TaskPlan t) {
         if (tc != null && tc.u64(18) != 0) b.op("prctl(PR_SET_CHILD_SUBREAPER)", NR_prctl, PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
         if (t.thpDisabled) b.op("prctl(PR_SET_THP_DISABLE)", NR_prctl, PR_SET_THP_DISABLE, 1, 0, 0, 0);
         if (t.dumpable >= 0 && t.dumpable != 1) b.op("prctl(PR_SET_DUMPABLE)", NR_prctl, PR_SET_DUMPABLE, t.dumpable, 0, 0, 0);
     }
 
     /** Credentials of one thread, from thread_core.creds. */
-    static void creds(Batch b, ProtoMsg c) throws InvalidProtocolBufferException {
+    static void creds(SyscallBatch b, ProtoMsg c) throws InvalidProtocolBufferException {
         if (c == null) return;
         long[] groups = c.u64s(14);
         long g = b.alloc(4L * Math.max(1, groups.length));
@@ -109,16 +110,16 @@ final class TaskState {
             for (int cap = 0; cap <= 63; cap++) {
                 if ((bset & (1L << cap)) == 0) {
                     int op = b.op("prctl(PR_CAPBSET_DROP, " + cap + ")", NR_prctl, PR_CAPBSET_DROP, cap, 0, 0, 0);
-                    b.flags(op, Batch.F_ANY); // caps this kernel does not know
+                    b.flags(op, SyscallBatch.ANY_RESULT); // caps this kernel does not know
                 }
             }
         }
         long secbits = c.u64(13);
         b.op("prctl(PR_SET_SECUREBITS, keep caps)", NR_prctl, PR_SET_SECUREBITS, secbits | SECBIT_KEEP_CAPS | SECBIT_NO_SETUID_FIXUP, 0, 0, 0);
         b.op("setresgid", NR_setresgid, c.u64(2), c.u64(4), c.u64(6));
-        b.flags(b.op("setfsgid", NR_setfsgid, c.u64(8)), Batch.F_ANY);
+        b.flags(b.op("setfsgid", NR_setfsgid, c.u64(8)), SyscallBatch.ANY_RESULT);
         b.op("setresuid", NR_setresuid, c.u64(1), c.u64(3), c.u64(5));
-        b.flags(b.op("setfsuid", NR_setfsuid, c.u64(7)), Batch.F_ANY);
+        b.flags(b.op("setfsuid", NR_setfsuid, c.u64(7)), SyscallBatch.ANY_RESULT);
         // the saved bits while CAP_SETPCAP is still effective (no uid change follows)
         b.op("prctl(PR_SET_SECUREBITS)", NR_prctl, PR_SET_SECUREBITS, secbits, 0, 0, 0);
         long[] inh = c.u64s(9), prm = c.u64s(10), eff = c.u64s(11);

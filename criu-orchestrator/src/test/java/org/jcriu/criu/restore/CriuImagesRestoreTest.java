@@ -60,7 +60,7 @@ class CriuImagesRestoreTest {
             List<String> st = Files.readAllLines(Path.of("/proc/" + PID + "/status"));
             assertTrue(st.contains("SigBlk:\t0000000000000800"), st.toString());
             // SIGUSR1 reaches its handler and the task survives
-            RestoreSys.kill(PID, 10);
+            org.jcriu.compel.sys.Signal.kill(PID, 10);
             Thread.sleep(100);
             assertTrue(Files.readString(Path.of("/proc/" + PID + "/stat")).contains(") S "));
             assertEquals(HexFormat.of().formatHex(new byte[0]), "");

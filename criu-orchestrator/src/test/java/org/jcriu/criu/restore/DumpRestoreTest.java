@@ -58,7 +58,7 @@ class DumpRestoreTest {
                 try {
                     for (int i = 0; i < 500 && !Files.exists(Path.of("/proc/" + pid)); i++) Thread.sleep(10);
                     Thread.sleep(300);
-                    RestoreSys.kill(pid, 15);
+                    org.jcriu.compel.sys.Signal.kill(pid, 15);
                 } catch (Exception ignored) {
                     // the assertion below tells
                 }

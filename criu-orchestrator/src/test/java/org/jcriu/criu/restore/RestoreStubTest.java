@@ -10,8 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The native stub and the trampoline on their own: a task with a chosen pid,
- * one remote syscall, a batch of them, and the cost of each.
+ * The native stub and compel on their own: a task with a chosen pid and the
+ * stub's area handed to compel, one remote syscall, a batch of them, and the
+ * cost of each.
  */
 class RestoreStubTest {
     static final long TRAMP = 0x200000000L;
@@ -38,20 +39,20 @@ class RestoreStubTest {
 
     int spawn(Path stub, int pid) throws Exception {
         Process p = new ProcessBuilder(stub.toString(), Integer.toString(pid), "0x" + Long.toHexString(TRAMP),
-                "0x" + Long.toHexString(Batch.TRAMP_SIZE)).start();
+                "0x" + Long.toHexString(Restorer.AREA_SIZE)).start();
         p.getErrorStream().readAllBytes();
         return p.waitFor();
     }
 
     static void killAndReap(int pid) {
         try {
-            RestoreSys.kill(pid, RestoreSys.SIGKILL);
+            org.jcriu.compel.sys.Signal.kill(pid, org.jcriu.compel.sys.Signal.SIGKILL);
         } catch (RuntimeException ignored) {
             // gone
         }
         for (int i = 0; i < 500 && Files.exists(Path.of("/proc/" + pid)); i++) {
             try {
-                RestoreSys.waitpid(pid, new int[1], RestoreSys.__WALL | RestoreSys.WNOHANG);
+                org.jcriu.compel.sys.Wait.waitpid(pid, org.jcriu.compel.sys.Wait.__WALL | org.jcriu.compel.sys.Wait.WNOHANG);
                 Thread.sleep(10);
             } catch (RuntimeException | InterruptedException ignored) {
                 // not our child: init reaps it
@@ -68,25 +69,31 @@ class RestoreStubTest {
         Object[] res = new Object[1];
         Thread t = new Thread(() -> {
             try {
-                RemoteTask rt = RemoteTask.seize(pid, TRAMP);
+                org.jcriu.compel.Tracer tracer = org.jcriu.compel.Compel.tracerOnThisThread(null);
+                org.jcriu.compel.Tracee task = tracer.seize(pid);
+                task.killOnTracerExit();
+                task.useArea(TRAMP, Restorer.AREA_SIZE);
+                org.jcriu.compel.TraceeThread rt = task.leader();
                 assertEquals(pid, rt.syscall(39)); // getpid
+                assertEquals(TRAMP + org.jcriu.compel.Tracee.SCRATCH_DATA, task.scratch());
                 // fds of the JVM are not handed over
                 assertEquals(0, Files.list(Path.of("/proc/" + pid + "/fd")).count());
                 int n = 200;
                 long t0 = System.nanoTime();
                 for (int i = 0; i < n; i++) rt.syscall(39);
                 long single = (System.nanoTime() - t0) / n;
-                Batch b = new Batch(rt);
+                org.jcriu.compel.SyscallBatch b = new org.jcriu.compel.SyscallBatch(rt);
+                Remote remote = new Remote();
                 for (int i = 0; i < 10_000; i++) b.op("getpid", 39);
                 t0 = System.nanoTime();
-                b.run();
+                remote.run(b);
                 long batch = System.nanoTime() - t0;
                 assertEquals(pid, b.result(9_999));
                 // a failing op stops the batch and names itself
                 b.op("getpid", 39);
                 b.op("close(12345)", 3, 12345);
                 b.op("getpid", 39);
-                RestoreException e = assertThrows(RestoreException.class, b::run);
+                RestoreException e = assertThrows(RestoreException.class, () -> remote.run(b));
                 assertTrue(e.getMessage().startsWith("close(12345) in task " + pid + " failed with error(9)"), e.getMessage());
                 res[0] = "single remote syscall " + single / 1000.0 + " us; batch of 10000: " + batch / 1000 + " us ("
                         + batch / 10_000 + " ns/op)";

@@ -31,7 +31,7 @@ final class RestoreTesting {
     static void awaitPidFree(int pid) throws InterruptedException {
         for (int i = 0; i < 1000 && Files.exists(Path.of("/proc/" + pid)); i++) {
             try {
-                RestoreSys.waitpid(pid, new int[1], RestoreSys.__WALL | RestoreSys.WNOHANG);
+                org.jcriu.compel.sys.Wait.waitpid(pid, org.jcriu.compel.sys.Wait.__WALL | org.jcriu.compel.sys.Wait.WNOHANG);
             } catch (RuntimeException ignored) {
                 // not ours
             }
