@@ -128,6 +128,12 @@ public final class UserRegs {
     public UserRegs eflags(long v) { r[EFLAGS] = v; return this; }
     public UserRegs fsBase(long v) { r[FS_BASE] = v; return this; }
     public UserRegs gsBase(long v) { r[GS_BASE] = v; return this; }
+    public UserRegs cs(long v) { r[CS] = v; return this; }
+    public UserRegs ss(long v) { r[SS] = v; return this; }
+    public UserRegs ds(long v) { r[DS] = v; return this; }
+    public UserRegs es(long v) { r[ES] = v; return this; }
+    public UserRegs fs(long v) { r[FS] = v; return this; }
+    public UserRegs gs(long v) { r[GS] = v; return this; }
 
     @Override
     public boolean equals(Object o) {

@@ -1,10 +1,11 @@
 package org.jcriu.criu.restore;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.jcriu.compel.SyscallBatch;
 import org.jcriu.compel.TraceeThread;
+import org.jcriu.images.proto.*;
+import static org.jcriu.criu.restore.RestorePlan.uint;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -65,11 +66,11 @@ final class FdRestorer {
         this.rt = rt;
     }
 
-    private static String pipeKey(ProtoMsg pipe) {
-        return "pipe:" + pipe.u64(2) + ((pipe.u64(3) & Restorer.O_ACCMODE) == 1 ? ":w" : ":r");
+    private static String pipeKey(PipeEntry pipe) {
+        return "pipe:" + uint(pipe.getPipeId()) + ((pipe.getFlags() & Restorer.O_ACCMODE) == 1 ? ":w" : ":r");
     }
 
-    void restore() throws RestoreException, InvalidProtocolBufferException {
+    void restore() throws RestoreException {
         if (t.fds.isEmpty()) return;
         // one open file description per file id, in order of first use
         Map<Long, List<TaskPlan.FdPlan>> byFile = new LinkedHashMap<>();
@@ -81,11 +82,11 @@ final class FdRestorer {
         // which descriptions come from another task
         Map<Long, int[]> fromOther = new HashMap<>();
         for (long id : byFile.keySet()) {
-            ProtoMsg f = plan.files.get(id);
-            int type = f.i32(1, 0);
+            FileEntry f = plan.files.get(id);
+            int type = f.getType().getNumber();
             int[] w = shared.where.get("file:" + id);
-            if (w == null && type == RestorePlan.FD_PIPE) w = shared.where.get(pipeKey(f.msg(18)));
-            if (w == null && type == 5) w = shared.where.get("unix:" + f.msg(16).u64(2));
+            if (w == null && type == RestorePlan.FD_PIPE) w = shared.where.get(pipeKey(f.getPipe()));
+            if (w == null && type == 5) w = shared.where.get("unix:" + uint(f.getUsk().getIno()));
             if (w == null && type == 4) w = org.jcriu.criu.net.InetSockets.handOver(plan.images.dir, id); // inet: from our copy
             if (w != null) fromOther.put(id, w);
         }
@@ -96,20 +97,20 @@ final class FdRestorer {
         Map<Long, long[]> pairs = new HashMap<>(); // unix ino of either end -> {op, addr, firstIno, peerIno}
         for (long id : byFile.keySet()) {
             if (fromOther.containsKey(id)) continue;
-            ProtoMsg f = plan.files.get(id);
-            int type = f.i32(1, 0);
+            FileEntry f = plan.files.get(id);
+            int type = f.getType().getNumber();
             if (type == RestorePlan.FD_PIPE) {
-                long pipeId = f.msg(18).u64(2);
+                long pipeId = uint(f.getPipe().getPipeId());
                 if (!pipes.containsKey(pipeId)) {
                     long a = b.alloc(8);
                     pipes.put(pipeId, new long[] {b.op("pipe2 for pipe " + pipeId, Restorer.NR_pipe2, a, 0), a});
                 }
-            } else if (type == 5 && isPair(f.msg(16))) {
-                ProtoMsg u = f.msg(16);
-                long ino = u.u64(2), peer = u.u64(8);
+            } else if (type == 5 && isPair(f.getUsk())) {
+                UnixSkEntry u = f.getUsk();
+                long ino = uint(u.getIno()), peer = uint(u.getPeer());
                 if (!pairs.containsKey(ino)) {
                     long a = b.alloc(8);
-                    long[] p = {b.op("socketpair for unix socket " + ino, Restorer.NR_socketpair, 1, u.u64(3), 0, a), a, ino, peer};
+                    long[] p = {b.op("socketpair for unix socket " + ino, Restorer.NR_socketpair, 1, u.getType(), 0, a), a, ino, peer};
                     pairs.put(ino, p);
                     if (peer != 0) pairs.put(peer, p);
                 }
@@ -139,9 +140,9 @@ final class FdRestorer {
 
         // main: create, fill queues, park every description at high+k
         for (long id : byFile.keySet()) {
-            ProtoMsg f = plan.files.get(id);
-            if (fromOther.containsKey(id) || f.i32(1, 0) != 5) continue;
-            ProtoMsg u = f.msg(16);
+            FileEntry f = plan.files.get(id);
+            if (fromOther.containsKey(id) || f.getType().getNumber() != 5) continue;
+            UnixSkEntry u = f.getUsk();
             if (!isPair(u) && listenerOf(u) == null) clearStale(uname(u));
         }
         b = new SyscallBatch(rt);
@@ -160,20 +161,19 @@ final class FdRestorer {
         }
         // socket buffer sizes before the queues are refilled (the kernel doubles what it is given)
         for (var e : pairFds.entrySet()) {
-            ProtoMsg f = unixFile(e.getKey());
+            FileEntry f = unixFile(e.getKey());
             if (f == null) continue;
-            ProtoMsg opts = f.msg(16).msg(10);
-            if (opts == null) continue;
+            SkOptsEntry opts = f.getUsk().getOpts();
             int fd = e.getValue()[0];
-            if (opts.u64(1) > 0) b.op("setsockopt(SO_SNDBUFFORCE)", NR_setsockopt, fd, 1, 32, b.longs(opts.u64(1) / 2), 4);
-            if (opts.u64(2) > 0) b.op("setsockopt(SO_RCVBUFFORCE)", NR_setsockopt, fd, 1, 33, b.longs(opts.u64(2) / 2), 4);
-            if (opts.u64(11) != 0) b.op("setsockopt(SO_PASSCRED)", NR_setsockopt, fd, 1, 16, b.longs(1), 4);
+            if (opts.getSoSndbuf() != 0) b.op("setsockopt(SO_SNDBUFFORCE)", NR_setsockopt, fd, 1, 32, b.longs(uint(opts.getSoSndbuf()) / 2), 4);
+            if (opts.getSoRcvbuf() != 0) b.op("setsockopt(SO_RCVBUFFORCE)", NR_setsockopt, fd, 1, 33, b.longs(uint(opts.getSoRcvbuf()) / 2), 4);
+            if (opts.getSoPasscred()) b.op("setsockopt(SO_PASSCRED)", NR_setsockopt, fd, 1, 16, b.longs(1), 4);
         }
-        for (Images.Entry q : plan.sockQueues()) {
-            long idFor = q.msg().u64(1);
-            ProtoMsg f = plan.files.get(idFor);
-            if (f == null || f.msg(16) == null) continue;
-            int[] mine = pairFds.get(f.msg(16).u64(2));
+        for (Images.Entry<SkPacketEntry> q : plan.sockQueues()) {
+            long idFor = uint(q.msg().getIdFor());
+            FileEntry f = plan.files.get(idFor);
+            if (f == null || !f.hasUsk()) continue;
+            int[] mine = pairFds.get(uint(f.getUsk().getIno()));
             if (mine == null) continue;
             // queued on idFor's receive side: send it from the peer end
             b.flags(b.op("send(queued data of unix socket id " + idFor + ")", Restorer.NR_write, mine[1], b.bytes(q.payload()), q.payload().length), SyscallBatch.FULL_LENGTH);
@@ -183,8 +183,8 @@ final class FdRestorer {
         java.util.Set<Integer> usedPrelude = new java.util.HashSet<>();
         int k = 0;
         for (long id : byFile.keySet()) {
-            ProtoMsg f = plan.files.get(id);
-            int type = f.i32(1, 0);
+            FileEntry f = plan.files.get(id);
+            int type = f.getType().getNumber();
             int firstFd = byFile.get(id).get(0).fd();
             int slot = high + k++;
             parked.put(id, slot);
@@ -204,58 +204,58 @@ final class FdRestorer {
             }
             switch (type) {
                 case RestorePlan.FD_REG -> {
-                    ProtoMsg reg = f.msg(3);
+                    RegFileEntry reg = f.getReg();
                     String path = plan.regPath(id, "fd " + firstFd + " of task " + t.pid);
-                    int flags = (int) reg.u64(2) & ~(Restorer.O_CREAT | Restorer.O_EXCL | Restorer.O_TRUNC | Restorer.O_CLOEXEC);
+                    int flags = reg.getFlags() & ~(Restorer.O_CREAT | Restorer.O_EXCL | Restorer.O_TRUNC | Restorer.O_CLOEXEC);
                     src = b.op("open(" + path + ") for fd " + firstFd, Restorer.NR_openat, Restorer.AT_FDCWD, b.str(path), flags, 0);
-                    if (reg.u64(3) != 0) {
-                        int op = b.op("lseek(" + path + ", " + reg.u64(3) + ")", Restorer.NR_lseek, 0, reg.u64(3), 0);
+                    if (reg.getPos() != 0) {
+                        int op = b.op("lseek(" + path + ", " + reg.getPos() + ")", Restorer.NR_lseek, 0, reg.getPos(), 0);
                         b.useResult(op, 1, src);
                     }
                 }
                 case RestorePlan.FD_PIPE -> {
-                    ProtoMsg p = f.msg(18);
-                    int[] fds = pipeFds.get(p.u64(2));
-                    boolean write = (p.u64(3) & Restorer.O_ACCMODE) == 1;
+                    PipeEntry p = f.getPipe();
+                    int[] fds = pipeFds.get(uint(p.getPipeId()));
+                    boolean write = (p.getFlags() & Restorer.O_ACCMODE) == 1;
                     known = write ? fds[1] : fds[0];
-                    b.op("fcntl(F_SETFL) pipe", Restorer.NR_fcntl, known, F_SETFL, p.u64(3) & Restorer.O_NONBLOCK);
+                    b.op("fcntl(F_SETFL) pipe", Restorer.NR_fcntl, known, F_SETFL, p.getFlags() & Restorer.O_NONBLOCK);
                 }
                 case 5 -> {
-                    ProtoMsg u = f.msg(16);
+                    UnixSkEntry u = f.getUsk();
                     if (!isPair(u)) {
                         if (listenerOf(u) != null) {
                             // an accepted connection: made below by connect + accept, once its listener exists
                             accepted.add(id);
                             continue;
                         }
-                        long nb = (u.u64(5) & Restorer.O_NONBLOCK) != 0 ? Restorer.O_NONBLOCK : 0; // SOCK_NONBLOCK
-                        src = b.op("socket(AF_UNIX, " + u.u64(3) + ") for fd " + firstFd, 41, 1, u.u64(3) | nb, 0);
+                        long nb = (u.getFlags() & Restorer.O_NONBLOCK) != 0 ? Restorer.O_NONBLOCK : 0; // SOCK_NONBLOCK
+                        src = b.op("socket(AF_UNIX, " + u.getType() + ") for fd " + firstFd, 41, 1, u.getType() | nb, 0);
                         byte[] name = uname(u);
                         if (name.length > 0) {
                             b.useResult(b.op("bind(" + show(name) + ") for fd " + firstFd + " of task " + t.pid, 49, 0,
                                     sockaddr(b, name), 2 + name.length), 1, src);
                         }
-                        if (u.u64(4) == 10) b.useResult(b.op("listen(" + u.u64(7) + ") for fd " + firstFd, 50, 0, u.u64(7)), 1, src);
-                        if (u.u64(8) != 0) connects.add(id);
+                        if (u.getState() == 10) b.useResult(b.op("listen(" + u.getBacklog() + ") for fd " + firstFd, 50, 0, u.getBacklog()), 1, src);
+                        if (uint(u.getPeer()) != 0) connects.add(id);
                         break;
                     }
-                    if (u.u64(8) == 0) {
+                    if (uint(u.getPeer()) == 0) {
                         // neither bound nor connected: a plain socket
-                        src = b.op("socket(AF_UNIX, " + u.u64(3) + ")", 41, 1, u.u64(3), 0);
-                        if ((u.u64(5) & Restorer.O_NONBLOCK) != 0) {
+                        src = b.op("socket(AF_UNIX, " + u.getType() + ")", 41, 1, u.getType(), 0);
+                        if ((u.getFlags() & Restorer.O_NONBLOCK) != 0) {
                             b.useResult(b.op("fcntl(F_SETFL) unix socket", Restorer.NR_fcntl, 0, F_SETFL, Restorer.O_NONBLOCK), 1, src);
                         }
                         break;
                     }
-                    known = pairFds.get(u.u64(2))[0];
-                    if ((u.u64(5) & Restorer.O_NONBLOCK) != 0) b.op("fcntl(F_SETFL) unix socket", Restorer.NR_fcntl, known, F_SETFL, Restorer.O_NONBLOCK);
+                    known = pairFds.get(uint(u.getIno()))[0];
+                    if ((u.getFlags() & Restorer.O_NONBLOCK) != 0) b.op("fcntl(F_SETFL) unix socket", Restorer.NR_fcntl, known, F_SETFL, Restorer.O_NONBLOCK);
                 }
                 case RestorePlan.FD_FIFO -> {
                     // a helper O_RDWR open keeps the other side present, so no open blocks; it also refills the data
-                    ProtoMsg fifo = f.msg(17);
-                    ProtoMsg reg = plan.files.get(fifo.u64(3)).msg(3);
-                    String path = plan.regPath(fifo.u64(3), "FIFO of fd " + firstFd + " of task " + t.pid);
-                    long pipeId = fifo.u64(2);
+                    FifoEntry fifo = f.getFifo();
+                    RegFileEntry reg = plan.files.get(uint(fifo.getRegfId())).getReg();
+                    String path = plan.regPath(uint(fifo.getRegfId()), "FIFO of fd " + firstFd + " of task " + t.pid);
+                    long pipeId = uint(fifo.getPipeId());
                     int helper = b.op("open(" + path + ", O_RDWR) helper", Restorer.NR_openat, Restorer.AT_FDCWD, b.str(path),
                             2 | Restorer.O_NONBLOCK | Restorer.O_CLOEXEC, 0);
                     byte[] data = plan.fifoData.get(pipeId);
@@ -263,7 +263,7 @@ final class FdRestorer {
                         int w = b.op("write(FIFO " + path + ", queued data)", Restorer.NR_write, 0, b.bytes(data), data.length);
                         b.useResult(w, 1, helper).flags(w, SyscallBatch.FULL_LENGTH);
                     }
-                    int flags = (int) reg.u64(2) & ~(Restorer.O_CREAT | Restorer.O_EXCL | Restorer.O_TRUNC | Restorer.O_CLOEXEC);
+                    int flags = reg.getFlags() & ~(Restorer.O_CREAT | Restorer.O_EXCL | Restorer.O_TRUNC | Restorer.O_CLOEXEC);
                     src = b.op("open(" + path + ") for fd " + firstFd, Restorer.NR_openat, Restorer.AT_FDCWD, b.str(path),
                             flags | Restorer.O_NONBLOCK, 0);
                     b.useResult(b.op("fcntl(F_SETFL) FIFO", Restorer.NR_fcntl, 0, F_SETFL, flags & Restorer.O_NONBLOCK), 1, src);
@@ -271,21 +271,21 @@ final class FdRestorer {
                 }
                 case RestorePlan.FD_MEMFD -> {
                     // a new open of the memfd object made for the mappings, with this fd's flags and offset
-                    ProtoMsg m = f.msg(20);
-                    int[] obj = shared.memfds.get(m.u64(5));
+                    MemfdFileEntry m = f.getMemfd();
+                    int[] obj = shared.memfds.get(uint(m.getInodeId()));
                     String path = "/proc/" + (obj[0] == t.pid ? "self" : Integer.toString(obj[0])) + "/fd/" + obj[1];
-                    int flags = (int) m.u64(2) & ~(Restorer.O_CREAT | Restorer.O_EXCL | Restorer.O_TRUNC | Restorer.O_CLOEXEC);
+                    int flags = m.getFlags() & ~(Restorer.O_CREAT | Restorer.O_EXCL | Restorer.O_TRUNC | Restorer.O_CLOEXEC);
                     src = b.op("open(" + path + ") memfd for fd " + firstFd, Restorer.NR_openat, Restorer.AT_FDCWD, b.str(path), flags, 0);
-                    if (m.u64(3) != 0) b.useResult(b.op("lseek(memfd, " + m.u64(3) + ")", Restorer.NR_lseek, 0, m.u64(3), 0), 1, src);
+                    if (m.getPos() != 0) b.useResult(b.op("lseek(memfd, " + m.getPos() + ")", Restorer.NR_lseek, 0, m.getPos(), 0), 1, src);
                 }
                 case RestorePlan.FD_INOTIFY -> {
-                    ProtoMsg ify = f.msg(13);
-                    src = b.op("inotify_init1", 294, ify.u64(2) & Restorer.O_NONBLOCK);
-                    List<ProtoMsg> ws = new ArrayList<>(ify.msgs(5));
-                    ws.sort(java.util.Comparator.comparingLong(w -> w.u64(6)));
+                    InotifyFileEntry ify = f.getIfy();
+                    src = b.op("inotify_init1", 294, ify.getFlags() & Restorer.O_NONBLOCK);
+                    List<InotifyWdEntry> ws = new ArrayList<>(ify.getWdList());
+                    ws.sort(java.util.Comparator.comparingLong(w -> uint(w.getWd())));
                     long next = 1;
-                    for (ProtoMsg w : ws) {
-                        long wd = w.u64(6);
+                    for (InotifyWdEntry w : ws) {
+                        long wd = uint(w.getWd());
                         // watch descriptors come in order: fill gaps with watches added and removed at once
                         for (; next < wd; next++) {
                             int d = b.op("inotify_add_watch(filler)", 254, 0, b.str("/"), 1);
@@ -293,42 +293,42 @@ final class FdRestorer {
                             int r = b.op("inotify_rm_watch(filler)", 255, 0, next);
                             b.useResult(r, 1, src);
                         }
-                        String path = w.msg(7).str(4);
-                        int a = b.op("inotify_add_watch(" + path + ") for fd " + firstFd, 254, 0, b.str(path), w.u64(3));
+                        String path = w.getFHandle().getPath();
+                        int a = b.op("inotify_add_watch(" + path + ") for fd " + firstFd, 254, 0, b.str(path), uint(w.getMask()));
                         b.useResult(a, 1, src);
                         inotifyChecks.add(new long[] {a, wd});
                         next = wd + 1;
                     }
                 }
                 case RestorePlan.FD_EVENTFD -> {
-                    ProtoMsg e = f.msg(8);
+                    EventfdFileEntry e = f.getEfd();
                     // EFD_SEMAPHORE (1) where the image records it in flags
-                    src = b.op("eventfd2(" + e.u64(4) + ")", Restorer.NR_eventfd2, e.u64(4), e.u64(2) & (Restorer.O_NONBLOCK | 1));
+                    src = b.op("eventfd2(" + e.getCounter() + ")", Restorer.NR_eventfd2, e.getCounter(), e.getFlags() & (Restorer.O_NONBLOCK | 1));
                 }
                 case RestorePlan.FD_TIMERFD -> {
-                    ProtoMsg e = f.msg(12);
-                    src = b.op("timerfd_create", Restorer.NR_timerfd_create, e.u64(4), e.u64(2) & Restorer.O_NONBLOCK);
-                    long vsec = e.u64(7), vnsec = e.u64(8);
-                    if (vsec == 0 && vnsec == 0 && (e.u64(9) != 0 || e.u64(10) != 0)) {
+                    TimerfdEntry e = f.getTfd();
+                    src = b.op("timerfd_create", Restorer.NR_timerfd_create, e.getClockid(), e.getFlags() & Restorer.O_NONBLOCK);
+                    long vsec = e.getVsec(), vnsec = e.getVnsec();
+                    if (vsec == 0 && vnsec == 0 && (e.getIsec() != 0 || e.getInsec() != 0)) {
                         // a periodic timer caught between expiry and re-arm: next tick one interval away
-                        vsec = e.u64(9);
-                        vnsec = e.u64(10);
+                        vsec = e.getIsec();
+                        vnsec = e.getInsec();
                     }
-                    if (e.u64(5) != 0) {
+                    if (e.getTicks() != 0) {
                         // expirations not read yet: TFD_IOC_SET_TICKS
-                        int op = b.op("ioctl(TFD_IOC_SET_TICKS, " + e.u64(5) + ")", 16, 0, 0x40085400L, b.longs(e.u64(5)));
+                        int op = b.op("ioctl(TFD_IOC_SET_TICKS, " + e.getTicks() + ")", 16, 0, 0x40085400L, b.longs(e.getTicks()));
                         b.useResult(op, 1, src);
                     }
                     if (vsec != 0 || vnsec != 0) {
-                        long its = b.longs(e.u64(9), e.u64(10), vsec, vnsec);
+                        long its = b.longs(e.getIsec(), e.getInsec(), vsec, vnsec);
                         // the saved value is the time left, relative: TFD_TIMER_ABSTIME (and CANCEL_ON_SET, which needs it) off
-                        int op = b.op("timerfd_settime", Restorer.NR_timerfd_settime, 0, e.u64(6) & ~3L, its, 0);
+                        int op = b.op("timerfd_settime", Restorer.NR_timerfd_settime, 0, uint(e.getSettimeFlags()) & ~3L, its, 0);
                         b.useResult(op, 1, src);
                     }
                 }
                 case RestorePlan.FD_SIGNALFD -> {
-                    ProtoMsg e = f.msg(10);
-                    src = b.op("signalfd4", Restorer.NR_signalfd4, -1, b.longs(e.u64(4)), 8, e.u64(2) & Restorer.O_NONBLOCK);
+                    SignalfdEntry e = f.getSgfd();
+                    src = b.op("signalfd4", Restorer.NR_signalfd4, -1, b.longs(e.getSigmask()), 8, e.getFlags() & Restorer.O_NONBLOCK);
                 }
                 case RestorePlan.FD_EVENTPOLL -> {
                     src = b.op("epoll_create1", Restorer.NR_epoll_create1, 0);
@@ -388,13 +388,13 @@ final class FdRestorer {
         for (int slot : parked.values()) b.op("close", Restorer.NR_close, slot);
         // epoll sets, now that their targets have their numbers
         for (long ep : epolls) {
-            ProtoMsg f = plan.files.get(ep).msg(9);
+            EventpollFileEntry f = plan.files.get(ep).getEpfd();
             int epfd = byFile.get(ep).get(0).fd();
-            for (ProtoMsg tfd : f.msgs(4)) {
+            for (EventpollTfdEntry tfd : f.getTfdList()) {
                 ByteBuffer bb = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
-                bb.putInt((int) tfd.u64(3)).putLong(tfd.u64(4));
+                bb.putInt(tfd.getEvents()).putLong(tfd.getData());
                 long a = b.bytes(bb.array());
-                b.op("epoll_ctl(" + epfd + ", ADD, " + tfd.u64(2) + ")", Restorer.NR_epoll_ctl, epfd, 1, tfd.u64(2), a);
+                b.op("epoll_ctl(" + epfd + ", ADD, " + tfd.getTfd() + ")", Restorer.NR_epoll_ctl, epfd, 1, tfd.getTfd(), a);
             }
         }
         remote.run(b);
@@ -407,42 +407,41 @@ final class FdRestorer {
         for (var e : byFile.entrySet()) {
             int fd = e.getValue().get(0).fd();
             long id = e.getKey();
-            ProtoMsg f = plan.files.get(id);
+            FileEntry f = plan.files.get(id);
             shared.where.putIfAbsent("file:" + id, new int[] {t.pid, fd});
-            int type = f.i32(1, 0);
-            if (type == RestorePlan.FD_PIPE) shared.where.putIfAbsent(pipeKey(f.msg(18)), new int[] {t.pid, fd});
-            if (type == 5) shared.where.putIfAbsent("unix:" + f.msg(16).u64(2), new int[] {t.pid, fd});
+            int type = f.getType().getNumber();
+            if (type == RestorePlan.FD_PIPE) shared.where.putIfAbsent(pipeKey(f.getPipe()), new int[] {t.pid, fd});
+            if (type == 5) shared.where.putIfAbsent("unix:" + uint(f.getUsk().getIno()), new int[] {t.pid, fd});
         }
     }
 
-    private final Map<Long, ProtoMsg> unixByIno = new HashMap<>();
+    private final Map<Long, FileEntry> unixByIno = new HashMap<>();
     /** file ids of unix sockets made by accept (after the main creations), and of sockets to connect by name */
     private final List<Long> accepted = new ArrayList<>(), connects = new ArrayList<>();
 
     /** A socketpair's end: connected, both ends unnamed and each the other's peer. */
-    private boolean isPair(ProtoMsg u) throws InvalidProtocolBufferException {
-        long peer = u.u64(8);
-        if (peer == 0 || uname(u).length > 0 || u.u64(4) == 10) return false;
-        ProtoMsg pf = unixFile(peer);
+    private boolean isPair(UnixSkEntry u) {
+        long peer = uint(u.getPeer());
+        if (peer == 0 || uname(u).length > 0 || u.getState() == 10) return false;
+        FileEntry pf = unixFile(peer);
         if (pf == null) return true; // outside the tree: refused by the plan
-        ProtoMsg p = pf.msg(16);
-        return uname(p).length == 0 && p.u64(8) == u.u64(2);
+        UnixSkEntry p = pf.getUsk();
+        return uname(p).length == 0 && uint(p.getPeer()) == uint(u.getIno());
     }
 
     /** For a connection accepted from a listener of the image (it carries the listener's name): that listener. */
-    private ProtoMsg listenerOf(ProtoMsg u) throws InvalidProtocolBufferException {
+    private UnixSkEntry listenerOf(UnixSkEntry u) {
         byte[] name = uname(u);
-        if (u.u64(4) != 1 || u.u64(8) == 0 || name.length == 0 || u.u64(3) == 2) return null;
-        for (ProtoMsg f : plan.files.values()) {
-            ProtoMsg l = f.i32(1, 0) == 5 ? f.msg(16) : null;
-            if (l != null && l.u64(4) == 10 && l.u64(3) == u.u64(3) && java.util.Arrays.equals(uname(l), name)) return l;
+        if (u.getState() != 1 || uint(u.getPeer()) == 0 || name.length == 0 || u.getType() == 2) return null;
+        for (FileEntry f : plan.files.values()) {
+            UnixSkEntry l = f.getType().getNumber() == 5 ? f.getUsk() : null;
+            if (l != null && l.getState() == 10 && l.getType() == u.getType() && java.util.Arrays.equals(uname(l), name)) return l;
         }
         return null;
     }
 
-    static byte[] uname(ProtoMsg u) {
-        com.google.protobuf.ByteString n = u.bytes(11);
-        return n == null ? new byte[0] : n.toByteArray();
+    static byte[] uname(UnixSkEntry u) {
+        return u.getName().toByteArray();
     }
 
     static String show(byte[] name) {
@@ -485,59 +484,59 @@ final class FdRestorer {
      * still in a listener's backlog), then the queued data, datagrams sent from their saved sender.
      */
     private void namedUnix(SyscallBatch b, Map<Long, List<TaskPlan.FdPlan>> byFile, Map<Long, Integer> parked)
-            throws RestoreException, InvalidProtocolBufferException {
+            throws RestoreException {
         Map<Long, Long> idByIno = new HashMap<>();
         Map<String, Long> idByName = new HashMap<>();
         for (long id : byFile.keySet()) {
-            ProtoMsg f = plan.files.get(id);
-            if (f.i32(1, 0) != 5) continue;
-            idByIno.put(f.msg(16).u64(2), id);
-            if (!accepted.contains(id) && uname(f.msg(16)).length > 0) idByName.putIfAbsent(show(uname(f.msg(16))), id);
+            FileEntry f = plan.files.get(id);
+            if (f.getType().getNumber() != 5) continue;
+            idByIno.put(uint(f.getUsk().getIno()), id);
+            if (!accepted.contains(id) && uname(f.getUsk()).length > 0) idByName.putIfAbsent(show(uname(f.getUsk())), id);
         }
         java.util.Set<Long> clientsDone = new java.util.HashSet<>();
         for (long id : accepted) {
-            ProtoMsg u = plan.files.get(id).msg(16);
-            ProtoMsg l = listenerOf(u);
-            Long lid = idByIno.get(l.u64(2)), cid = idByIno.get(u.u64(8));
+            UnixSkEntry u = plan.files.get(id).getUsk();
+            UnixSkEntry l = listenerOf(u);
+            Long lid = idByIno.get(uint(l.getIno())), cid = idByIno.get(uint(u.getPeer()));
             String what = "fd " + byFile.get(id).get(0).fd() + " of task " + t.pid + " (accepted unix connection)";
             if (lid == null || cid == null) throw new RestoreException(what + ": its listener or its peer is in another task; not supported yet");
             byte[] ln = uname(l);
             b.op("connect(" + show(ln) + ") for " + what, 42, parked.get(cid), sockaddr(b, ln), 2 + ln.length);
-            int acc = b.op("accept4 for " + what, 288, parked.get(lid), 0, 0, u.u64(5) & Restorer.O_NONBLOCK);
+            int acc = b.op("accept4 for " + what, 288, parked.get(lid), 0, 0, u.getFlags() & Restorer.O_NONBLOCK);
             b.useResult(b.op("dup3 (park)", Restorer.NR_dup3, 0, parked.get(id), 0), 1, acc);
             b.useResult(b.op("close", Restorer.NR_close, 0), 1, acc);
             clientsDone.add(cid);
         }
         for (long id : connects) {
             if (clientsDone.contains(id)) continue;
-            ProtoMsg u = plan.files.get(id).msg(16);
-            ProtoMsg pf = unixFile(u.u64(8));
+            UnixSkEntry u = plan.files.get(id).getUsk();
+            FileEntry pf = unixFile(uint(u.getPeer()));
             String what = "fd " + byFile.get(id).get(0).fd() + " of task " + t.pid;
-            byte[] pn = pf == null ? new byte[0] : uname(pf.msg(16));
+            byte[] pn = pf == null ? new byte[0] : uname(pf.getUsk());
             if (pn.length == 0) throw new RestoreException(what + " is a unix socket connected to an unnamed one; not supported yet");
             b.op("connect(" + show(pn) + ") for " + what, 42, parked.get(id), sockaddr(b, pn), 2 + pn.length);
         }
         int tmp = -1;
-        for (Images.Entry q : plan.sockQueues()) {
-            long idFor = q.msg().u64(1);
-            ProtoMsg f = plan.files.get(idFor);
-            if (f == null || f.msg(16) == null || !byFile.containsKey(idFor) || isPair(f.msg(16))) continue;
-            ProtoMsg u = f.msg(16);
+        for (Images.Entry<SkPacketEntry> q : plan.sockQueues()) {
+            long idFor = uint(q.msg().getIdFor());
+            FileEntry f = plan.files.get(idFor);
+            if (f == null || !f.hasUsk() || !byFile.containsKey(idFor) || isPair(f.getUsk())) continue;
+            UnixSkEntry u = f.getUsk();
             byte[] data = q.payload();
-            Long peer = idByIno.get(u.u64(8));
+            Long peer = idByIno.get(uint(u.getPeer()));
             String what = "queued data of unix socket id " + idFor;
-            ProtoMsg pf = unixFile(u.u64(8));
-            if (u.u64(3) != 2 && pf != null && pf.msg(16).u64(4) == 10) {
+            FileEntry pf = unixFile(uint(u.getPeer()));
+            if (u.getType() != 2 && pf != null && pf.getUsk().getState() == 10) {
                 // a connection pending on a listener: the data it had sent, sent again from it
                 b.flags(b.op("send(" + what + ", pending connection)", Restorer.NR_write, parked.get(idFor), b.bytes(data), data.length),
                         SyscallBatch.FULL_LENGTH);
                 continue;
             }
-            if (u.u64(3) == 1 || u.u64(8) != 0) {
+            if (u.getType() == 1 || uint(u.getPeer()) != 0) {
                 // a stream, or a connected datagram socket: only its peer may send to it
                 if (peer == null) throw new RestoreException(what + ": its peer is not in task " + t.pid + "; not supported yet");
                 byte[] rn = uname(u);
-                if (u.u64(3) == 1 || rn.length == 0) {
+                if (u.getType() == 1 || rn.length == 0) {
                     b.flags(b.op("send(" + what + ")", Restorer.NR_write, parked.get(peer), b.bytes(data), data.length), SyscallBatch.FULL_LENGTH);
                 } else {
                     b.flags(b.op("sendto(" + what + ")", 44, parked.get(peer), b.bytes(data), data.length, 0, sockaddr(b, rn), 2 + rn.length),
@@ -547,13 +546,13 @@ final class FdRestorer {
             }
             byte[] rn = uname(u);
             if (rn.length == 0) throw new RestoreException(what + ": an unnamed, unconnected datagram socket; not supported yet");
-            com.google.protobuf.ByteString from = q.msg().bytes(3);
+            com.google.protobuf.ByteString from = q.msg().hasAddr() ? q.msg().getAddr() : null;
             Long sender = from == null || from.isEmpty() ? null : idByName.get(show(from.toByteArray()));
             if (sender != null) {
                 b.flags(b.op("sendto(" + what + ") from " + show(from.toByteArray()), 44, parked.get(sender), b.bytes(data), data.length, 0,
                         sockaddr(b, rn), 2 + rn.length), SyscallBatch.FULL_LENGTH);
             } else {
-                if (tmp < 0) tmp = b.op("socket(AF_UNIX) to send unnamed datagrams", 41, 1, u.u64(3), 0);
+                if (tmp < 0) tmp = b.op("socket(AF_UNIX) to send unnamed datagrams", 41, 1, u.getType(), 0);
                 int op = b.op("sendto(" + what + ")", 44, 0, b.bytes(data), data.length, 0, sockaddr(b, rn), 2 + rn.length);
                 b.useResult(op, 1, tmp).flags(op, SyscallBatch.FULL_LENGTH);
             }
@@ -566,10 +565,10 @@ final class FdRestorer {
 
 
     /** The files.img entry of the unix socket with this inode, if the tree has one. */
-    private ProtoMsg unixFile(long ino) throws InvalidProtocolBufferException {
+    private FileEntry unixFile(long ino) {
         if (unixByIno.isEmpty()) {
-            for (ProtoMsg f : plan.files.values()) {
-                if (f.i32(1, 0) == 5 && f.msg(16) != null) unixByIno.put(f.msg(16).u64(2), f);
+            for (FileEntry f : plan.files.values()) {
+                if (f.getType().getNumber() == 5 && f.hasUsk()) unixByIno.put(uint(f.getUsk().getIno()), f);
             }
         }
         return unixByIno.get(ino);

@@ -1,6 +1,7 @@
 package org.jcriu.criu.restore;
 
-import com.google.protobuf.InvalidProtocolBufferException;
+import static org.jcriu.criu.restore.RestorePlan.uint;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +28,7 @@ import org.jcriu.compel.sys.Prctl;
 import org.jcriu.compel.sys.Signal;
 import org.jcriu.compel.sys.Wait;
 import org.jcriu.criu.util.Log;
+import org.jcriu.images.proto.*;
 
 /**
  * The restore engine. Reads and validates the images ({@link RestorePlan}),
@@ -342,17 +344,13 @@ public final class Restorer {
 
     private void restoreTask(TaskPlan t) throws RestoreException {
         TraceeThread rt = leaders.get(t.pid);
-        try {
-            rebuildMemory(t, rt);
-            restoreFds(t, rt);
-            restoreTaskState(t, rt);
-            createThreads(t, rt);
-        } catch (InvalidProtocolBufferException e) {
-            throw new RestoreException("corrupt core image of task " + t.pid + ": " + e.getMessage());
-        }
+        rebuildMemory(t, rt);
+        restoreFds(t, rt);
+        restoreTaskState(t, rt);
+        createThreads(t, rt);
     }
 
-    private void rebuildMemory(TaskPlan t, TraceeThread rt) throws RestoreException, InvalidProtocolBufferException {
+    private void rebuildMemory(TaskPlan t, TraceeThread rt) throws RestoreException {
         // 1. signals off, the stub's mappings gone, the vDSO where the task expects it
         SyscallBatch b = new SyscallBatch(rt);
         b.op("rt_sigprocmask(SIG_SETMASK, all)", NR_rt_sigprocmask, 2, b.longs(-1L), 0, 8);
@@ -732,7 +730,7 @@ public final class Restorer {
 
     // ---------------------------------------------------------------- fds
 
-    private void restoreFds(TaskPlan t, TraceeThread rt) throws RestoreException, InvalidProtocolBufferException {
+    private void restoreFds(TaskPlan t, TraceeThread rt) throws RestoreException {
         new FdRestorer(sharedFds, plan, t, rt, remote).restore();
         roundTrips += 3;
         restoreLocks(t, rt);
@@ -741,15 +739,15 @@ public final class Restorer {
     /** File locks the task held (filelocks.img), taken again on its restored fds. */
     private void restoreLocks(TaskPlan t, TraceeThread rt) throws RestoreException {
         SyscallBatch b = new SyscallBatch(rt);
-        for (ProtoMsg l : plan.fileLocks) {
-            if (l.u64(3) != t.pid) continue;
-            long flag = l.u64(1), type = l.u64(2), fd = l.u64(4);
+        for (FileLockEntry l : plan.fileLocks) {
+            if (l.getPid() != t.pid) continue;
+            long flag = uint(l.getFlag()), type = uint(l.getType()), fd = l.getFd();
             String what = "lock (flag " + flag + ", type " + type + ") on fd " + fd + " of task " + t.pid + " (filelocks.img)";
             if ((flag & 2) != 0) {
                 b.op("flock: " + what, 73, fd, type | 4 /* LOCK_NB */);
             } else {
                 // struct flock: short l_type, short l_whence, off_t l_start, off_t l_len, pid_t l_pid
-                long fl = b.longs((type & 0xffff), l.u64(5), l.u64(6), 0);
+                long fl = b.longs((type & 0xffff), l.getStart(), l.getLen(), 0);
                 boolean ofd = (flag & 1024) != 0;
                 b.op("fcntl(" + (ofd ? "F_OFD_SETLK" : "F_SETLK") + "): " + what, NR_fcntl, fd, ofd ? 37 : 6, fl);
             }
@@ -762,32 +760,31 @@ public final class Restorer {
 
     // ---------------------------------------------------------------- task state
 
-    private void restoreTaskState(TaskPlan t, TraceeThread rt) throws RestoreException, InvalidProtocolBufferException {
-        ProtoMsg tc = t.cores.get(0).msg(3);
+    private void restoreTaskState(TaskPlan t, TraceeThread rt) throws RestoreException {
+        TaskCoreEntry tc = taskCore(t.cores.get(0));
         SyscallBatch b = new SyscallBatch(rt);
         if (tc != null) {
-            List<ProtoMsg> sas = tc.msgs(15);
+            List<SaEntry> sas = tc.getSigactionsList();
             // one entry per signal from 1 up, SIGKILL and SIGSTOP left out
             int sig = 0;
             for (int i = 0; i < sas.size(); i++) {
                 sig++;
                 if (sig == 9 || sig == 19) sig++;
-                ProtoMsg sa = sas.get(i);
-                if (sa.u64(1) == 0 && sa.u64(2) == 0) continue;
-                long act = b.longs(sa.u64(1), sa.u64(2), sa.u64(3), sa.u64(4));
+                SaEntry sa = sas.get(i);
+                if (sa.getSigaction() == 0 && sa.getFlags() == 0) continue;
+                long act = b.longs(sa.getSigaction(), sa.getFlags(), sa.getRestorer(), sa.getMask());
                 b.op("rt_sigaction(" + sig + ")", NR_rt_sigaction, sig, act, 0, 8);
             }
-            ProtoMsg rl = tc.msg(8);
-            if (rl != null) {
-                List<ProtoMsg> l = rl.msgs(1);
+            if (tc.hasRlimits()) {
+                List<RlimitEntry> l = tc.getRlimits().getRlimitsList();
                 for (int i = 0; i < l.size(); i++) {
-                    long v = b.longs(l.get(i).u64(1), l.get(i).u64(2));
+                    long v = b.longs(l.get(i).getCur(), l.get(i).getMax());
                     int op = b.op("prlimit64(" + i + ")", 302, 0, i, v, 0);
                     b.flags(op, SyscallBatch.ANY_RESULT);
                 }
             }
-            if (tc.u64(3) != 0) b.op("personality", NR_personality, tc.u64(3));
-            if (tc.str(6) != null) b.op("prctl(PR_SET_NAME)", NR_prctl, PR_SET_NAME, b.str(tc.str(6)), 0, 0, 0);
+            if (tc.getPersonality() != 0) b.op("personality", NR_personality, uint(tc.getPersonality()));
+            if (tc.hasComm()) b.op("prctl(PR_SET_NAME)", NR_prctl, PR_SET_NAME, b.str(tc.getComm()), 0, 0, 0);
         }
         b.op("umask", NR_umask, t.umask);
         // paths are as seen from our root: cwd first, then the root (chroot keeps the cwd)
@@ -798,26 +795,26 @@ public final class Restorer {
     }
 
     /** Timers last: an itimer must not fire while the task is still being built. */
-    private void restoreTimers(TaskPlan t, TraceeThread rt) throws RestoreException, InvalidProtocolBufferException {
-        ProtoMsg tc = t.cores.get(0).msg(3);
-        if (tc == null || tc.msg(7) == null) return;
-        ProtoMsg timers = tc.msg(7);
+    private void restoreTimers(TaskPlan t, TraceeThread rt) throws RestoreException {
+        TaskCoreEntry tc = taskCore(t.cores.get(0));
+        if (tc == null || !tc.hasTimers()) return;
+        TaskTimersEntry timers = tc.getTimers();
         SyscallBatch b = new SyscallBatch(rt);
         for (int which = 0; which < 3; which++) {
-            ProtoMsg it = timers.msg(which + 1);
-            if (it == null || (it.u64(3) == 0 && it.u64(4) == 0)) continue;
-            long v = b.longs(it.u64(1), it.u64(2), it.u64(3), it.u64(4));
+            ItimerEntry it = itimer(timers, which);
+            if (it.getVsec() == 0 && it.getVusec() == 0) continue;
+            long v = b.longs(it.getIsec(), it.getIusec(), it.getVsec(), it.getVusec());
             b.op("setitimer(" + which + ")", NR_setitimer, which, v, 0);
         }
-        TaskState.posixTimers(b, timers.msgs(4), t.pid);
+        TaskState.posixTimers(b, timers.getPosixList(), t.pid);
         remote.run(b);
         roundTrips++;
         // CPU-time itimers are rounded up by a tick when set: read back, take the tick off again
         SyscallBatch g = new SyscallBatch(rt);
         long[] got = new long[3];
         for (int which = 1; which < 3; which++) {
-            ProtoMsg it = timers.msg(which + 1);
-            if (it == null || (it.u64(3) == 0 && it.u64(4) == 0)) continue;
+            ItimerEntry it = itimer(timers, which);
+            if (it.getVsec() == 0 && it.getVusec() == 0) continue;
             got[which] = g.alloc(32);
             g.op("getitimer(" + which + ")", 36, which, got[which]);
         }
@@ -826,22 +823,22 @@ public final class Restorer {
         SyscallBatch fix = new SyscallBatch(rt);
         for (int which = 1; which < 3; which++) {
             if (got[which] == 0) continue;
-            ProtoMsg it = timers.msg(which + 1);
+            ItimerEntry it = itimer(timers, which);
             java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(g.read(got[which], 32)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
             bb.position(16);
-            long want = it.u64(3) * 1_000_000 + it.u64(4);
+            long want = it.getVsec() * 1_000_000 + it.getVusec();
             long have = bb.getLong() * 1_000_000 + bb.getLong();
             long tick = have - want;
             if (tick <= 0 || tick > 20_000 || want <= tick) continue;
             long v = want - tick;
-            long val = fix.longs(it.u64(1), it.u64(2), v / 1_000_000, v % 1_000_000);
+            long val = fix.longs(it.getIsec(), it.getIusec(), v / 1_000_000, v % 1_000_000);
             fix.op("setitimer(" + which + ")", NR_setitimer, which, val, 0);
         }
         remote.run(fix);
         roundTrips += 2;
     }
 
-    private void createThreads(TaskPlan t, TraceeThread main) throws RestoreException, InvalidProtocolBufferException {
+    private void createThreads(TaskPlan t, TraceeThread main) throws RestoreException {
         for (int i = 1; i < t.threads.length; i++) {
             TraceeThread th = cloneRemote(main, t.threads[i], CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD
                     | CLONE_SYSVSEM, 0, "thread " + t.threads[i] + " of task " + t.pid);
@@ -851,23 +848,24 @@ public final class Restorer {
     }
 
     /** Per-thread state, set by the thread itself: clear_tid, robust list, sigaltstack, rseq, name. */
-    private void threadState(TaskPlan t, TraceeThread rt, ProtoMsg core) throws RestoreException, InvalidProtocolBufferException {
+    private void threadState(TaskPlan t, TraceeThread rt, CoreEntry core) throws RestoreException {
         SyscallBatch b = new SyscallBatch(rt);
-        ProtoMsg ti = core.msg(2);
-        b.op("set_tid_address", NR_set_tid_address, ti.u64(1));
-        ProtoMsg th = core.msg(5);
+        ThreadInfoX86 ti = core.getThreadInfo();
+        b.op("set_tid_address", NR_set_tid_address, ti.getClearTidAddr());
+        ThreadCoreEntry th = core.hasThreadCore() ? core.getThreadCore() : null;
         if (th != null) {
-            if (th.u64(1) != 0) b.op("set_robust_list", NR_set_robust_list, th.u64(1), th.u64(2, 24));
-            ProtoMsg sas = th.msg(7);
-            if (sas != null && (sas.u64(3) & 2) == 0 && sas.u64(1) != 0) {
-                long ss = b.longs(sas.u64(1), sas.u64(3), sas.u64(2));
+            if (th.getFutexRla() != 0) b.op("set_robust_list", NR_set_robust_list, th.getFutexRla(), uint(th.getFutexRlaLen()));
+            ThreadSasEntry sas = th.hasSas() ? th.getSas() : null;
+            if (sas != null && (sas.getSsFlags() & 2) == 0 && sas.getSsSp() != 0) {
+                long ss = b.longs(sas.getSsSp(), uint(sas.getSsFlags()), sas.getSsSize());
                 b.op("sigaltstack", NR_sigaltstack, ss, 0);
             }
-            ProtoMsg rs = th.msg(15);
-            if (rs != null && rs.u64(1) != 0) {
-                b.op("rseq(0x" + Long.toHexString(rs.u64(1)) + ")", NR_rseq, rs.u64(1), rs.u64(2), 0, rs.u64(3));
+            RseqEntry rs = th.hasRseqEntry() ? th.getRseqEntry() : null;
+            if (rs != null && rs.getRseqAbiPointer() != 0) {
+                b.op("rseq(0x" + Long.toHexString(rs.getRseqAbiPointer()) + ")", NR_rseq, rs.getRseqAbiPointer(), uint(rs.getRseqAbiSize()), 0,
+                        uint(rs.getSignature()));
             }
-            if (th.str(13) != null && rt.tid() != t.pid) b.op("prctl(PR_SET_NAME)", NR_prctl, PR_SET_NAME, b.str(th.str(13)), 0, 0, 0);
+            if (th.hasComm() && rt.tid() != t.pid) b.op("prctl(PR_SET_NAME)", NR_prctl, PR_SET_NAME, b.str(th.getComm()), 0, 0, 0);
         }
         remote.run(b);
         roundTrips++;
@@ -876,62 +874,59 @@ public final class Restorer {
     // ---------------------------------------------------------------- final
 
     private void finish() throws RestoreException {
-        try {
-            // zombies: exit with their code, become zombies of their parents
-            for (TaskPlan t : plan.tasks) {
-                if (!t.zombie()) continue;
-                TraceeThread rt = leaders.get(t.pid);
-                ProtoMsg tc = t.cores.get(0).msg(3);
-                if (tc != null && tc.str(6) != null) {
-                    SyscallBatch b = new SyscallBatch(rt);
-                    b.op("prctl(PR_SET_NAME)", NR_prctl, PR_SET_NAME, b.str(tc.str(6)), 0, 0, 0);
-                    remote.run(b);
-                    roundTrips++;
-                }
-                // exit_code is the wait status: exited with (code >> 8), or killed by (code & 0x7f);
-                // the syscall runs from the area's syscall instruction once the task is let go
-                UserRegs r = rt.getRegs().copy().rip(tramp).origRax(-1);
-                if ((t.exitCode & 0x7f) == 0) {
-                    r.rax(NR_exit_group).rdi((t.exitCode >> 8) & 0xff);
-                } else {
-                    // kill(pid, sig): dies of it once detached, signals unblocked
-                    r.rax(62).rdi(t.pid).rsi(t.exitCode & 0x7f);
-                    rt.setSigmask(0);
-                }
-                rt.setRegs(r);
+        // zombies: exit with their code, become zombies of their parents
+        for (TaskPlan t : plan.tasks) {
+            if (!t.zombie()) continue;
+            TraceeThread rt = leaders.get(t.pid);
+            TaskCoreEntry tc = taskCore(t.cores.get(0));
+            if (tc != null && tc.hasComm()) {
+                SyscallBatch b = new SyscallBatch(rt);
+                b.op("prctl(PR_SET_NAME)", NR_prctl, PR_SET_NAME, b.str(tc.getComm()), 0, 0, 0);
+                remote.run(b);
+                roundTrips++;
             }
-            for (TaskPlan t : plan.tasks) {
-                if (t.zombie()) continue;
-                TraceeThread main = leaders.get(t.pid);
-                restoreTimers(t, main);
-                // pending signals and creds, by each thread itself, last before its registers
-                for (int i = 0; i < t.threads.length; i++) {
-                    TraceeThread th = threads.get(t.threads[i]);
-                    SyscallBatch b = new SyscallBatch(th);
-                    if (i == 0 && t.cores.get(0).msg(3) != null) {
-                        TaskState.pendingSignals(b, t.cores.get(0).msg(3).msg(10), t.pid, th.tid(), true);
-                    }
-                    ProtoMsg tcore = t.cores.get(i).msg(5);
-                    if (i == 0) TaskState.processMisc(b, t.cores.get(0).msg(3), t);
-                    TaskState.threadMisc(b, tcore, th.tid());
-                    if (tcore != null) {
-                        TaskState.pendingSignals(b, tcore.msg(9), t.pid, th.tid(), false);
-                        TaskState.creds(b, tcore.msg(10));
-                    }
-                    remote.run(b);
-                    roundTrips++;
-                }
-                for (int i = 1; i < t.threads.length; i++) loadFinal(threads.get(t.threads[i]), t.cores.get(i), t.cores.get(0));
-                // the area goes at the exit of its own munmap: nothing runs from it after
-                main.setRegs(main.getRegs().copy().rip(tramp).rax(NR_munmap).rdi(tramp).rsi(AREA_SIZE).origRax(-1));
-                long res = main.runToSyscallExit().rax();
-                main.tracee().forgetArea();
-                if (res != 0) throw RestoreException.errno("munmap(remote code area) in task " + t.pid, (int) -res);
-                roundTrips += 2;
-                loadFinal(main, t.cores.get(0), t.cores.get(0));
+            // exit_code is the wait status: exited with (code >> 8), or killed by (code & 0x7f);
+            // the syscall runs from the area's syscall instruction once the task is let go
+            UserRegs r = rt.getRegs().copy().rip(tramp).origRax(-1);
+            if ((t.exitCode & 0x7f) == 0) {
+                r.rax(NR_exit_group).rdi((t.exitCode >> 8) & 0xff);
+            } else {
+                // kill(pid, sig): dies of it once detached, signals unblocked
+                r.rax(62).rdi(t.pid).rsi(t.exitCode & 0x7f);
+                rt.setSigmask(0);
             }
-        } catch (InvalidProtocolBufferException e) {
-            throw new RestoreException("corrupt core image: " + e.getMessage());
+            rt.setRegs(r);
+        }
+        for (TaskPlan t : plan.tasks) {
+            if (t.zombie()) continue;
+            TraceeThread main = leaders.get(t.pid);
+            restoreTimers(t, main);
+            // pending signals and creds, by each thread itself, last before its registers
+            for (int i = 0; i < t.threads.length; i++) {
+                TraceeThread th = threads.get(t.threads[i]);
+                SyscallBatch b = new SyscallBatch(th);
+                TaskCoreEntry tc = taskCore(t.cores.get(0));
+                if (i == 0 && tc != null && tc.hasSignalsS()) {
+                    TaskState.pendingSignals(b, tc.getSignalsS(), t.pid, th.tid(), true);
+                }
+                ThreadCoreEntry tcore = t.cores.get(i).hasThreadCore() ? t.cores.get(i).getThreadCore() : null;
+                if (i == 0) TaskState.processMisc(b, tc, t);
+                TaskState.threadMisc(b, tcore, th.tid());
+                if (tcore != null) {
+                    if (tcore.hasSignalsP()) TaskState.pendingSignals(b, tcore.getSignalsP(), t.pid, th.tid(), false);
+                    if (tcore.hasCreds()) TaskState.creds(b, tcore.getCreds());
+                }
+                remote.run(b);
+                roundTrips++;
+            }
+            for (int i = 1; i < t.threads.length; i++) loadFinal(threads.get(t.threads[i]), t.cores.get(i), t.cores.get(0));
+            // the area goes at the exit of its own munmap: nothing runs from it after
+            main.setRegs(main.getRegs().copy().rip(tramp).rax(NR_munmap).rdi(tramp).rsi(AREA_SIZE).origRax(-1));
+            long res = main.runToSyscallExit().rax();
+            main.tracee().forgetArea();
+            if (res != 0) throw RestoreException.errno("munmap(remote code area) in task " + t.pid, (int) -res);
+            roundTrips += 2;
+            loadFinal(main, t.cores.get(0), t.cores.get(0));
         }
         // detach children before parents, threads before their leader; stopped tasks stay stopped
         java.util.Set<Integer> stopped = new java.util.HashSet<>();
@@ -946,11 +941,9 @@ public final class Restorer {
     }
 
     /** Saved registers (restartable syscalls handled), xstate and signal mask into a stopped thread. */
-    private void loadFinal(TraceeThread rt, ProtoMsg core, ProtoMsg leaderCore) throws RestoreException, InvalidProtocolBufferException {
-        ProtoMsg ti = core.msg(2);
-        ProtoMsg g = ti.msg(2);
-        UserRegs r = new UserRegs();
-        for (int i = 0; i < 27; i++) r.set(i, g.u64(i + 1));
+    private void loadFinal(TraceeThread rt, CoreEntry core, CoreEntry leaderCore) throws RestoreException {
+        ThreadInfoX86 ti = core.getThreadInfo();
+        UserRegs r = gpregs(ti.getGpregs());
         long ax = r.rax(), orig = r.origRax();
         if (orig >= 0) {
             if (ax == -512 || ax == -513 || ax == -514) { // ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND
@@ -961,7 +954,7 @@ public final class Restorer {
         }
         r.origRax(-1);
         rt.setRegs(r);
-        ProtoMsg fp = ti.msg(3);
+        UserX86FpregsEntry fp = ti.hasFpregs() ? ti.getFpregs() : null;
         if (fp != null) {
             byte[] xs = rt.getXState().bytes();
             Xsave.fill(java.nio.ByteBuffer.wrap(xs).order(java.nio.ByteOrder.LITTLE_ENDIAN), fp);
@@ -979,14 +972,32 @@ public final class Restorer {
                         + " (size " + xs.length + ")");
             }
         }
-        ProtoMsg th = core.msg(5);
-        ProtoMsg tc = leaderCore.msg(3);
-        long mask = th != null && th.has(6) ? th.u64(6) : (tc != null ? tc.u64(5) : 0);
+        ThreadCoreEntry th = core.hasThreadCore() ? core.getThreadCore() : null;
+        TaskCoreEntry tc = taskCore(leaderCore);
+        long mask = th != null && th.hasBlkSigset() ? th.getBlkSigset() : (tc != null ? tc.getBlkSigset() : 0);
         rt.setSigmask(mask);
         roundTrips++;
     }
 
     /** SIGKILL to every task made so far, each reaped (compel collects every thread's end). */
+    /** user_regs_struct from the image's x86 registers (the same order as the kernel's). */
+    private static UserRegs gpregs(UserX86RegsEntry g) {
+        return new UserRegs().r15(g.getR15()).r14(g.getR14()).r13(g.getR13()).r12(g.getR12()).rbp(g.getBp()).rbx(g.getBx())
+                .r11(g.getR11()).r10(g.getR10()).r9(g.getR9()).r8(g.getR8()).rax(g.getAx()).rcx(g.getCx()).rdx(g.getDx())
+                .rsi(g.getSi()).rdi(g.getDi()).origRax(g.getOrigAx()).rip(g.getIp()).cs(g.getCs()).eflags(g.getFlags())
+                .rsp(g.getSp()).ss(g.getSs()).fsBase(g.getFsBase()).gsBase(g.getGsBase()).ds(g.getDs()).es(g.getEs())
+                .fs(g.getFs()).gs(g.getGs());
+    }
+
+    private static TaskCoreEntry taskCore(CoreEntry c) {
+        return c.hasTc() ? c.getTc() : null;
+    }
+
+    /** ITIMER_REAL, _VIRTUAL, _PROF: task_timers_entry fields real, virt, prof. */
+    private static ItimerEntry itimer(TaskTimersEntry t, int which) {
+        return which == 0 ? t.getReal() : which == 1 ? t.getVirt() : t.getProf();
+    }
+
     private void killAll() {
         for (TraceeThread rt : leaders.values()) {
             try {

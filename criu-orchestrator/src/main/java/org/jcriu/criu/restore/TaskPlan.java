@@ -2,6 +2,8 @@ package org.jcriu.criu.restore;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.jcriu.images.proto.CoreEntry;
+import org.jcriu.images.proto.FileEntry;
 
 /**
  * Everything read from the images for one task of the tree, validated, in
@@ -14,7 +16,7 @@ final class TaskPlan {
     int pid, ppid, pgid, sid;
     int[] threads;
     /** core-TID.img of each thread, same order as {@link #threads}. */
-    List<ProtoMsg> cores = new ArrayList<>();
+    List<CoreEntry> cores = new ArrayList<>();
     int state;
     int exitCode;
     TaskPlan parent;
@@ -55,7 +57,7 @@ final class TaskPlan {
     }
 
     /** One fd: its number, FD_CLOEXEC, and the file it refers to (files.img entry). */
-    record FdPlan(int fd, boolean cloexec, int type, long fileId, ProtoMsg file) {}
+    record FdPlan(int fd, boolean cloexec, int type, long fileId, FileEntry file) {}
 
     boolean zombie() {
         return state == TASK_ZOMBIE;

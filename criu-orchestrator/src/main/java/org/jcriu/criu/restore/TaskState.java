@@ -1,9 +1,16 @@
 package org.jcriu.criu.restore;
 
+import static org.jcriu.criu.restore.RestorePlan.uint;
+
 import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
 import java.util.List;
 import org.jcriu.compel.SyscallBatch;
+import org.jcriu.images.proto.CredsEntry;
+import org.jcriu.images.proto.PosixTimerEntry;
+import org.jcriu.images.proto.SignalQueueEntry;
+import org.jcriu.images.proto.SiginfoEntry;
+import org.jcriu.images.proto.TaskCoreEntry;
+import org.jcriu.images.proto.ThreadCoreEntry;
 
 /**
  * The last per-thread and per-process state, set by the task itself just
@@ -25,24 +32,24 @@ final class TaskState {
     static final int CAP_LAST = 40;
 
     /** POSIX timers of the process, each with its saved id. Run in the leader. */
-    static void posixTimers(SyscallBatch b, List<ProtoMsg> timers, int pid) {
+    static void posixTimers(SyscallBatch b, List<PosixTimerEntry> timers, int pid) {
         if (timers.isEmpty()) return;
         // ask the kernel to create the ids we give it (Linux 6.17+); without it ids are
         // handed out from 0 up, so timers are created in id order with fillers
         int restoreIds = b.op("prctl(PR_TIMER_CREATE_RESTORE_IDS)", NR_prctl, PR_TIMER_CREATE_RESTORE_IDS, 1, 0, 0, 0);
         b.flags(restoreIds, SyscallBatch.ANY_RESULT);
         // in id order, as the task made them: /proc/PID/timers lists them newest first
-        List<ProtoMsg> sorted = new java.util.ArrayList<>(timers);
-        sorted.sort(java.util.Comparator.comparingLong(t -> t.u64(1)));
-        for (ProtoMsg t : sorted) {
-            long id = t.u64(1);
+        List<PosixTimerEntry> sorted = new java.util.ArrayList<>(timers);
+        sorted.sort(java.util.Comparator.comparingLong(t -> uint(t.getItId())));
+        for (PosixTimerEntry t : sorted) {
+            long id = uint(t.getItId());
             long idp = b.longs(id);
             // struct sigevent (64 bytes): sigev_value, sigev_signo, sigev_notify, then the thread id for SIGEV_THREAD_ID
-            long sev = b.longs(t.u64(5), (t.u64(3) & 0xffffffffL) | (t.u64(4) << 32), t.has(11) ? t.u64(11) & 0xffffffffL : pid,
+            long sev = b.longs(t.getSivalPtr(), uint(t.getSiSigno()) | (uint(t.getItSigevNotify()) << 32), t.hasNotifyThreadId() ? uint(t.getNotifyThreadId()) : pid,
                     0, 0, 0, 0, 0);
-            b.op("timer_create(id " + id + ") (core-" + pid + ".img)", NR_timer_create, t.u64(2), sev, idp);
-            long its = b.longs(t.u64(7), t.u64(8), t.u64(9), t.u64(10));
-            if (t.u64(9) != 0 || t.u64(10) != 0) {
+            b.op("timer_create(id " + id + ") (core-" + pid + ".img)", NR_timer_create, uint(t.getClockId()), sev, idp);
+            long its = b.longs(t.getIsec(), t.getInsec(), t.getVsec(), t.getVnsec());
+            if (t.getVsec() != 0 || t.getVnsec() != 0) {
                 b.op("timer_settime(" + id + ")", NR_timer_settime, id, 0, its, 0);
             }
         }
@@ -50,11 +57,11 @@ final class TaskState {
     }
 
     /** Pending signals: the process's shared queue (leader only) and this thread's own. */
-    static void pendingSignals(SyscallBatch b, ProtoMsg queue, int tgid, int tid, boolean shared) throws InvalidProtocolBufferException {
+    static void pendingSignals(SyscallBatch b, SignalQueueEntry queue, int tgid, int tid, boolean shared) {
         if (queue == null) return;
-        for (ProtoMsg s : queue.msgs(1)) {
-            ByteString si = s.bytes(1);
-            if (si == null || si.size() < 12) continue;
+        for (SiginfoEntry s : queue.getSignalsList()) {
+            ByteString si = s.getSiginfo();
+            if (si.size() < 12) continue;
             byte[] info = si.toByteArray();
             int signo = (info[0] & 0xff) | (info[1] & 0xff) << 8 | (info[2] & 0xff) << 16 | (info[3] & 0xff) << 24;
             long a = b.bytes(info);
@@ -67,29 +74,29 @@ final class TaskState {
     static final int PR_SET_PDEATHSIG = 1, PR_SET_DUMPABLE = 4, PR_SET_CHILD_SUBREAPER = 36, PR_SET_THP_DISABLE = 41;
 
     /** Per-thread scheduling and parent-death signal, from thread_core. */
-    static void threadMisc(SyscallBatch b, ProtoMsg th, int tid) {
+    static void threadMisc(SyscallBatch b, ThreadCoreEntry th, int tid) {
         if (th == null) return;
-        if (th.u64(8) != 0) b.op("prctl(PR_SET_PDEATHSIG)", NR_prctl, PR_SET_PDEATHSIG, th.u64(8), 0, 0, 0);
-        long nice = th.s32(3, 0);
+        if (th.getPdeathSig() != 0) b.op("prctl(PR_SET_PDEATHSIG)", NR_prctl, PR_SET_PDEATHSIG, uint(th.getPdeathSig()), 0, 0, 0);
+        long nice = th.getSchedNice();
         if (nice != 0) b.op("setpriority(" + tid + ", " + nice + ")", NR_setpriority, 0, tid, nice);
-        long policy = th.u64(4);
+        long policy = uint(th.getSchedPolicy());
         if (policy != 0) {
-            long param = b.longs(th.u64(5));
+            long param = b.longs(uint(th.getSchedPrio()));
             b.op("sched_setscheduler(" + tid + ", " + policy + ")", NR_sched_setscheduler, tid, policy, param);
         }
     }
 
     /** Process-wide prctl state: child subreaper, THP disabled, dumpable. */
-    static void processMisc(SyscallBatch b, ProtoMsg tc, TaskPlan t) {
-        if (tc != null && tc.u64(18) != 0) b.op("prctl(PR_SET_CHILD_SUBREAPER)", NR_prctl, PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    static void processMisc(SyscallBatch b, TaskCoreEntry tc, TaskPlan t) {
+        if (tc != null && tc.getChildSubreaper()) b.op("prctl(PR_SET_CHILD_SUBREAPER)", NR_prctl, PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
         if (t.thpDisabled) b.op("prctl(PR_SET_THP_DISABLE)", NR_prctl, PR_SET_THP_DISABLE, 1, 0, 0, 0);
         if (t.dumpable >= 0 && t.dumpable != 1) b.op("prctl(PR_SET_DUMPABLE)", NR_prctl, PR_SET_DUMPABLE, t.dumpable, 0, 0, 0);
     }
 
     /** Credentials of one thread, from thread_core.creds. */
-    static void creds(SyscallBatch b, ProtoMsg c) throws InvalidProtocolBufferException {
+    static void creds(SyscallBatch b, CredsEntry c) {
         if (c == null) return;
-        long[] groups = c.u64s(14);
+        long[] groups = longs(c.getGroupsList());
         long g = b.alloc(4L * Math.max(1, groups.length));
         int[] gi = new int[groups.length];
         for (int i = 0; i < groups.length; i++) gi[i] = (int) groups[i];
@@ -104,7 +111,7 @@ final class TaskState {
             g = b.bytes(raw);
         }
         b.op("setgroups", NR_setgroups, gi.length, g);
-        long[] bnd = c.u64s(12);
+        long[] bnd = longs(c.getCapBndList());
         if (bnd.length >= 2) {
             long bset = (bnd[0] & 0xffffffffL) | (bnd[1] << 32);
             for (int cap = 0; cap <= 63; cap++) {
@@ -114,20 +121,20 @@ final class TaskState {
                 }
             }
         }
-        long secbits = c.u64(13);
+        long secbits = uint(c.getSecbits());
         b.op("prctl(PR_SET_SECUREBITS, keep caps)", NR_prctl, PR_SET_SECUREBITS, secbits | SECBIT_KEEP_CAPS | SECBIT_NO_SETUID_FIXUP, 0, 0, 0);
-        b.op("setresgid", NR_setresgid, c.u64(2), c.u64(4), c.u64(6));
-        b.flags(b.op("setfsgid", NR_setfsgid, c.u64(8)), SyscallBatch.ANY_RESULT);
-        b.op("setresuid", NR_setresuid, c.u64(1), c.u64(3), c.u64(5));
-        b.flags(b.op("setfsuid", NR_setfsuid, c.u64(7)), SyscallBatch.ANY_RESULT);
+        b.op("setresgid", NR_setresgid, uint(c.getGid()), uint(c.getEgid()), uint(c.getSgid()));
+        b.flags(b.op("setfsgid", NR_setfsgid, uint(c.getFsgid())), SyscallBatch.ANY_RESULT);
+        b.op("setresuid", NR_setresuid, uint(c.getUid()), uint(c.getEuid()), uint(c.getSuid()));
+        b.flags(b.op("setfsuid", NR_setfsuid, uint(c.getFsuid())), SyscallBatch.ANY_RESULT);
         // the saved bits while CAP_SETPCAP is still effective (no uid change follows)
         b.op("prctl(PR_SET_SECUREBITS)", NR_prctl, PR_SET_SECUREBITS, secbits, 0, 0, 0);
-        long[] inh = c.u64s(9), prm = c.u64s(10), eff = c.u64s(11);
+        long[] inh = longs(c.getCapInhList()), prm = longs(c.getCapPrmList()), eff = longs(c.getCapEffList());
         // _LINUX_CAPABILITY_VERSION_3, pid 0; two data structs {effective, permitted, inheritable}
         long hdr = b.longs(0x20080522L);
         long data = b.longs((at(eff, 0)) | (at(prm, 0) << 32), at(inh, 0) | (at(eff, 1) << 32), at(prm, 1) | (at(inh, 1) << 32));
         b.op("capset", NR_capset, hdr, data);
-        long[] amb = c.u64s(19);
+        long[] amb = longs(c.getCapAmbList());
         if (amb.length >= 2) {
             long aset = (amb[0] & 0xffffffffL) | (amb[1] << 32);
             for (int cap = 0; cap <= 63; cap++) {
@@ -136,6 +143,13 @@ final class TaskState {
                 }
             }
         }
+    }
+
+    /** A repeated uint32 field as unsigned longs. */
+    private static long[] longs(List<Integer> l) {
+        long[] a = new long[l.size()];
+        for (int i = 0; i < a.length; i++) a[i] = uint(l.get(i));
+        return a;
     }
 
     private static long at(long[] a, int i) {
