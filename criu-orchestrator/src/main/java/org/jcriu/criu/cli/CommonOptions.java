@@ -1,6 +1,7 @@
 package org.jcriu.criu.cli;
 
 import java.nio.file.Path;
+import org.jcriu.criu.net.NetworkLockMethod;
 import picocli.CommandLine.Option;
 
 /** Options every action shares, under CRIU's names. */
@@ -39,9 +40,11 @@ public final class CommonOptions {
     @Option(names = "--tcp-established", description = "checkpoint and restore established TCP connections")
     boolean tcpEstablished;
 
+    NetworkLockMethod networkLock = NetworkLockMethod.DEFAULT;
+
     @Option(names = "--network-lock", paramLabel = "METHOD", defaultValue = "iptables",
             description = "how connections are locked with --tcp-established: iptables (default), nftables or skip")
-    void networkLock(String method) { org.jcriu.criu.net.InetSockets.networkLock(method); }
+    void networkLock(String method) { networkLock = NetworkLockMethod.parse(method); }
 
     @Option(names = "--display-stats", description = "print the stats after the action")
     boolean displayStats;
@@ -54,6 +57,7 @@ public final class CommonOptions {
     public boolean extUnixSk() { return extUnixSk; }
     public boolean fileLocks() { return fileLocks; }
     public boolean tcpEstablished() { return tcpEstablished; }
+    public NetworkLockMethod networkLock() { return networkLock; }
     public boolean displayStats() { return displayStats; }
 
     /** The log file's path, or null for stderr: relative names live in the work dir, like CRIU's. */

@@ -38,7 +38,7 @@ final class DumpCommand implements Callable<Integer>, CommonOptions.Holder {
         }
         try (Log log = Log.open(common.logPath(), common.verbosity())) {
             DumpOptions o = new DumpOptions(pid, common.imagesDir(), leaveRunning, common.shellJob(), common.extUnixSk(),
-                    common.fileLocks(), common.tcpEstablished(), common.pidfile(), System.console() != null);
+                    common.fileLocks(), common.tcpEstablished(), common.pidfile(), System.console() != null, common.networkLock());
             DumpStats s = Dumper.dump(o);
             if (common.displayStats()) {
                 System.out.println("Displaying dump stats:");

@@ -35,7 +35,7 @@ final class RestoreCommand implements Callable<Integer>, CommonOptions.Holder {
         try (Log log = Log.open(common.logPath(), common.verbosity())) {
             Restorer.Result r;
             try {
-                r = Restorer.restore(new Restorer.Options(common.imagesDir(), common.shellJob()));
+                r = Restorer.restore(new Restorer.Options(common.imagesDir(), common.shellJob(), common.networkLock()));
             } catch (RestoreException e) {
                 Log.error(e.getMessage());
                 throw e;

@@ -122,7 +122,7 @@ public final class Dumper {
             checkSessions(tree);
             extra.leaveRunning = opts.leaveRunning();
             extra.inet = org.jcriu.criu.net.InetSockets.beginDump(dir, opts.pid(),
-                    tree.stream().filter(t -> !t.zombie).map(t -> t.pid).toList(), opts.tcpEstablished());
+                    tree.stream().filter(t -> !t.zombie).map(t -> t.pid).toList(), opts.tcpEstablished(), opts.networkLock());
             Fault.at("collect");
             inventoryNamespaces();
             List<PstreeEntry> pstree = new ArrayList<>();

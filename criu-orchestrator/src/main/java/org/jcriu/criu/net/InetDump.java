@@ -57,7 +57,7 @@ public final class InetDump {
     }
 
     private final ImageDir dir;
-    private final NetworkLock.Method lockMethod;
+    private final NetworkLockMethod lockMethod;
     private final String lockName;
     private final Map<Long, Sock> byIno = new LinkedHashMap<>();
     private final Map<String, Long> inoOf = new HashMap<>(); // "pid:fd" -> ino
@@ -67,7 +67,7 @@ public final class InetDump {
     /** Time spent locking, pausing and saving connections, and locking alone, for the log. */
     long tcpNanos, lockNanos;
 
-    InetDump(Path imagesDir, NetworkLock.Method lockMethod, String lockName) {
+    InetDump(Path imagesDir, NetworkLockMethod lockMethod, String lockName) {
         this.dir = new ImageDir(imagesDir);
         this.lockMethod = lockMethod;
         this.lockName = lockName;

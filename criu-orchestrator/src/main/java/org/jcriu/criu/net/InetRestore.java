@@ -38,7 +38,7 @@ import org.jcriu.soccr.TcpState;
  */
 public final class InetRestore {
     private final ImageDir dir;
-    private final NetworkLock.Method lockMethod;
+    private final NetworkLockMethod lockMethod;
     private final String lockName;
     private final Map<Long, InetSkEntry> entries = new LinkedHashMap<>();
     private final Map<Long, Integer> opened = new HashMap<>();
@@ -48,7 +48,7 @@ public final class InetRestore {
     private final List<NetworkLock.Conn> conns = new ArrayList<>();
     long tcpNanos;
 
-    InetRestore(Path imagesDir, NetworkLock.Method lockMethod) throws IOException {
+    InetRestore(Path imagesDir, NetworkLockMethod lockMethod) throws IOException {
         this.dir = new ImageDir(imagesDir);
         this.lockMethod = lockMethod;
         this.lockName = lockName(dir);

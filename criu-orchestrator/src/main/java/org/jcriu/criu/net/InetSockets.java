@@ -17,52 +17,41 @@ import org.jcriu.soccr.SoccrLogger;
  * --tcp-established. The engines call:
  *
  * <pre>
- * dump (tree frozen):   InetDump d = InetSockets.beginDump(dir, rootPid, pids, tcpEstablished);
+ * dump (tree frozen):   InetDump d = InetSockets.beginDump(dir, rootPid, pids, tcpEstablished, lockMethod);
  *                       per fd:  d.isInet(pid, fd) ? d.entry(pid, fd, id, flags) -> files.img (+ tcp-stream-INO.img)
  *                       success: d.finish(leaveRunning)   before the tree is resumed or killed
  *                       failure: d.abort()                before the tree is released
- * restore (per fd):     int[] from = InetSockets.handOver(dir, fileId)   {our pid, our fd}: the task takes a
+ * restore (per fd):     int[] from = InetSockets.handOver(dir, fileId, lockMethod)   {our pid, our fd}: the task takes a
  *                                                                       copy with pidfd_getfd
- *                       success: InetSockets.restored(dir)      failure: InetSockets.restoreFailed(dir)
+ *                       success: InetSockets.restored(dir)      failure: InetSockets.restoreFailed(dir, lockMethod)
  * </pre>
  *
  * Connections (TCP in ESTABLISHED, FIN_WAIT1/2, CLOSE_WAIT, LAST_ACK,
  * CLOSING) are saved with soccr under a per-connection network lock
- * ({@link NetworkLock}, CRIU's --network-lock iptables|nftables|skip, named
- * after the root pid); the lock stays from a killing dump to the restore.
+ * ({@link NetworkLock}, CRIU's --network-lock iptables|nftables|skip given by
+ * the caller as a {@link NetworkLockMethod}, named after the root pid); the lock stays from a killing dump to the restore.
  * Without --tcp-established a connection fails the dump naming task, fd and
  * kind. Everything happens in the orchestrator's network namespace.
  */
 public final class InetSockets {
-    private static volatile NetworkLock.Method lockMethod = NetworkLock.Method.IPTABLES;
     private static final Map<Path, InetRestore> restores = new ConcurrentHashMap<>();
 
     private InetSockets() {}
-
-    /** --network-lock iptables|nftables|skip (default iptables); throws IllegalArgumentException for others. */
-    public static void networkLock(String method) {
-        lockMethod = NetworkLock.Method.parse(method == null ? "iptables" : method);
-    }
-
-    /** The method now in force, by CRIU's name. */
-    public static String networkLock() {
-        return lockMethod.name().toLowerCase(java.util.Locale.ROOT);
-    }
 
     /**
      * Finds every inet socket of the frozen tasks pids, checks each can be
      * saved, and locks and pauses the connections. Fails (with nothing
      * left paused or locked) with one line naming task, fd and kind.
      */
-    public static InetDump beginDump(Path imagesDir, int rootPid, List<Integer> pids, boolean tcpEstablished)
-            throws IOException {
+    public static InetDump beginDump(Path imagesDir, int rootPid, List<Integer> pids, boolean tcpEstablished,
+            NetworkLockMethod lockMethod) throws IOException {
         InetDump d = new InetDump(imagesDir, lockMethod, Integer.toString(rootPid));
         d.collect(pids, tcpEstablished);
         return d;
     }
 
-    /** The restore session of an images directory, created on first use. */
-    public static InetRestore restoring(Path imagesDir) throws RestoreException {
+    /** The restore session of an images directory, created on first use (locking with lockMethod). */
+    public static InetRestore restoring(Path imagesDir, NetworkLockMethod lockMethod) throws RestoreException {
         Path key = imagesDir.toAbsolutePath().normalize();
         InetRestore r = restores.get(key);
         if (r != null) return r;
@@ -76,8 +65,8 @@ public final class InetSockets {
     }
 
     /** For the restore engine: {pid, fd} from which a task takes the socket of files.img entry fileId. */
-    public static int[] handOver(Path imagesDir, long fileId) throws RestoreException {
-        return new int[] {(int) ProcessHandle.current().pid(), restoring(imagesDir).open(fileId)};
+    public static int[] handOver(Path imagesDir, long fileId, NetworkLockMethod lockMethod) throws RestoreException {
+        return new int[] {(int) ProcessHandle.current().pid(), restoring(imagesDir, lockMethod).open(fileId)};
     }
 
     /** The tree runs: our copies close and the network is unlocked. Never throws (the tree runs already). */
@@ -97,7 +86,7 @@ public final class InetSockets {
      * a killing dump left when the restore failed before reaching the sockets.
      * Never throws.
      */
-    public static void restoreFailed(Path imagesDir) {
+    public static void restoreFailed(Path imagesDir, NetworkLockMethod lockMethod) {
         InetRestore r = restores.remove(imagesDir.toAbsolutePath().normalize());
         if (r != null) {
             r.abort();

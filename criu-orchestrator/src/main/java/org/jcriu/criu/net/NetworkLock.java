@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -14,30 +13,15 @@ import java.util.concurrent.TimeUnit;
  * meeting a reset. Packets marked 0xC114 pass (soccr marks the FIN it
  * replays for half-closed connections).
  *
- * <p>{@link Method#IPTABLES} (CRIU's default): a chain {@code JCRIU-<name>} of
+ * <p>{@link NetworkLockMethod#IPTABLES} (CRIU's default): a chain {@code JCRIU-<name>} of
  * DROP rules in the filter table, jumped to from the head of INPUT and
  * OUTPUT, loaded with one iptables-restore (ip6tables-restore for IPv6)
- * --noflush call. {@link Method#NFTABLES}: a table {@code inet jcriu-<name>}
+ * --noflush call. {@link NetworkLockMethod#NFTABLES}: a table {@code inet jcriu-<name>}
  * with input and output base chains, loaded with one {@code nft -f -}.
- * {@link Method#SKIP}: nothing (the caller locks the network itself).
+ * {@link NetworkLockMethod#SKIP}: nothing (the caller locks the network itself).
  * Unlocking removes the chain or table whole; it is idempotent.
  */
 final class NetworkLock {
-    /** CRIU's --network-lock values. */
-    enum Method {
-        IPTABLES, NFTABLES, SKIP;
-
-        static Method parse(String s) {
-            return switch (s.toLowerCase(Locale.ROOT)) {
-                case "iptables" -> IPTABLES;
-                case "nftables" -> NFTABLES;
-                case "skip" -> SKIP;
-                default -> throw new IllegalArgumentException("--network-lock: unknown method '" + s
-                        + "' (iptables, nftables or skip)");
-            };
-        }
-    }
-
     static final String MARK = "0xc114";
 
     /** One connection: our end and the peer's. */
@@ -58,9 +42,9 @@ final class NetworkLock {
     }
 
     /** Drops every packet of these connections until {@link #unlock}. */
-    static void lock(Method m, String name, List<Conn> conns) throws IOException {
-        if (m == Method.SKIP || conns.isEmpty()) return;
-        if (m == Method.NFTABLES) {
+    static void lock(NetworkLockMethod m, String name, List<Conn> conns) throws IOException {
+        if (m == NetworkLockMethod.SKIP || conns.isEmpty()) return;
+        if (m == NetworkLockMethod.NFTABLES) {
             StringBuilder in = new StringBuilder(), out = new StringBuilder();
             for (Conn c : conns) {
                 String ip = c.v6() ? "ip6" : "ip";
@@ -104,7 +88,7 @@ final class NetworkLock {
     }
 
     /** Removes the lock called name, if there is one. */
-    static void unlock(Method m, String name) throws IOException {
+    static void unlock(NetworkLockMethod m, String name) throws IOException {
         unlock(m, name, null);
     }
 
@@ -113,9 +97,9 @@ final class NetworkLock {
      * families of conns (null: both). One iptables-restore per family when the
      * chain is there; a probe only when that fails.
      */
-    static void unlock(Method m, String name, List<Conn> conns) throws IOException {
-        if (m == Method.SKIP) return;
-        if (m == Method.NFTABLES) {
+    static void unlock(NetworkLockMethod m, String name, List<Conn> conns) throws IOException {
+        if (m == NetworkLockMethod.SKIP) return;
+        if (m == NetworkLockMethod.NFTABLES) {
             String t = table(name);
             run(List.of("nft", "-f", "-"), "add table inet " + t + "\ndelete table inet " + t + "\n");
             return;
@@ -134,11 +118,11 @@ final class NetworkLock {
     }
 
     /** Whether the lock called name exists, in the families of conns (null: any). */
-    static boolean locked(Method m, String name) throws IOException {
+    static boolean locked(NetworkLockMethod m, String name) throws IOException {
         return locked(m, name, null);
     }
 
-    static boolean locked(Method m, String name, List<Conn> conns) throws IOException {
+    static boolean locked(NetworkLockMethod m, String name, List<Conn> conns) throws IOException {
         return switch (m) {
             case SKIP -> false;
             case NFTABLES -> exec(List.of("nft", "list", "table", "inet", table(name)), "") == 0;

@@ -57,10 +57,13 @@ final class FdRestorer {
     private final TraceeThread rt;
     private final Shared shared;
     private final Remote remote;
+    private final org.jcriu.criu.net.NetworkLockMethod networkLock;
 
-    FdRestorer(Shared shared, RestorePlan plan, TaskPlan t, TraceeThread rt, Remote remote) {
+    FdRestorer(Shared shared, RestorePlan plan, TaskPlan t, TraceeThread rt, Remote remote,
+            org.jcriu.criu.net.NetworkLockMethod networkLock) {
         this.shared = shared;
         this.remote = remote;
+        this.networkLock = networkLock;
         this.plan = plan;
         this.t = t;
         this.rt = rt;
@@ -87,7 +90,7 @@ final class FdRestorer {
             int[] w = shared.where.get("file:" + id);
             if (w == null && type == RestorePlan.FD_PIPE) w = shared.where.get(pipeKey(f.getPipe()));
             if (w == null && type == 5) w = shared.where.get("unix:" + uint(f.getUsk().getIno()));
-            if (w == null && type == 4) w = org.jcriu.criu.net.InetSockets.handOver(plan.images.dir, id); // inet: from our copy
+            if (w == null && type == 4) w = org.jcriu.criu.net.InetSockets.handOver(plan.images.dir, id, networkLock); // inet: from our copy
             if (w != null) fromOther.put(id, w);
         }
 

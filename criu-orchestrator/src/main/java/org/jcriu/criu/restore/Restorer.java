@@ -47,7 +47,7 @@ import org.jcriu.images.proto.*;
  */
 public final class Restorer {
     /** What the caller asked for: CRIU's restore options. */
-    public record Options(Path imagesDir, boolean shellJob) {}
+    public record Options(Path imagesDir, boolean shellJob, org.jcriu.criu.net.NetworkLockMethod networkLock) {}
 
     /** What came out: the root pid, timings for stats-restore, counters. */
     public record Result(int rootPid, long forkingNanos, long restoreNanos, long pagesRestored, long remoteSyscalls,
@@ -185,12 +185,12 @@ public final class Restorer {
             org.jcriu.criu.net.InetSockets.restored(opts.imagesDir());
             tEnd = System.nanoTime();
         } catch (CompelException e) {
-            org.jcriu.criu.net.InetSockets.restoreFailed(opts.imagesDir());
+            org.jcriu.criu.net.InetSockets.restoreFailed(opts.imagesDir(), opts.networkLock());
             killAll();
             // ptrace or a task gone: one line, with the errno when a kernel call failed
             throw new RestoreException("restore: " + e.getMessage(), e instanceof ErrnoException ee ? ee.errno() : 0, e);
         } catch (RestoreException | RuntimeException | Error e) {
-            org.jcriu.criu.net.InetSockets.restoreFailed(opts.imagesDir());
+            org.jcriu.criu.net.InetSockets.restoreFailed(opts.imagesDir(), opts.networkLock());
             killAll();
             throw e;
         } finally {
@@ -731,7 +731,7 @@ public final class Restorer {
     // ---------------------------------------------------------------- fds
 
     private void restoreFds(TaskPlan t, TraceeThread rt) throws RestoreException {
-        new FdRestorer(sharedFds, plan, t, rt, remote).restore();
+        new FdRestorer(sharedFds, plan, t, rt, remote, opts.networkLock()).restore();
         roundTrips += 3;
         restoreLocks(t, rt);
     }

@@ -2,10 +2,9 @@ package org.jcriu.criu.service;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Locale;
 import org.jcriu.criu.dump.DumpOptions;
 import org.jcriu.criu.dump.Dumper;
-import org.jcriu.criu.net.InetSockets;
+import org.jcriu.criu.net.NetworkLockMethod;
 import org.jcriu.criu.restore.RestoreStats;
 import org.jcriu.criu.restore.Restorer;
 import org.jcriu.criu.util.Log;
@@ -66,25 +65,28 @@ public final class RpcService {
         return resp.build();
     }
 
+    /** The request's network_lock, by CRIU's name. */
+    private static NetworkLockMethod lockMethod(CriuOpts o) {
+        return NetworkLockMethod.parse(o.getNetworkLock().name());
+    }
+
     private static void fail(CriuResp.Builder resp, String msg) {
         resp.setSuccess(false).setCrErrmsg(msg);
     }
 
     private static void dump(CriuOpts o, CriuResp.Builder resp) throws Exception {
         RpcPaths paths = RpcPaths.of(o);
-        InetSockets.networkLock(o.getNetworkLock().name().toLowerCase(Locale.ROOT));
         try (Log log = Log.open(paths.log(), o.getLogLevel())) {
             Dumper.dump(new DumpOptions(o.getPid(), paths.images(), o.getLeaveRunning(), o.getShellJob(),
-                    o.getExtUnixSk(), o.getFileLocks(), o.getTcpEstablished(), null, false));
+                    o.getExtUnixSk(), o.getFileLocks(), o.getTcpEstablished(), null, false, lockMethod(o)));
         }
         resp.setDump(CriuDumpResp.newBuilder().setRestored(false));
     }
 
     private static void restore(CriuOpts o, CriuResp.Builder resp) throws Exception {
         RpcPaths paths = RpcPaths.of(o);
-        InetSockets.networkLock(o.getNetworkLock().name().toLowerCase(Locale.ROOT));
         try (Log log = Log.open(paths.log(), o.getLogLevel())) {
-            Restorer.Result r = Restorer.restore(new Restorer.Options(paths.images(), o.getShellJob()));
+            Restorer.Result r = Restorer.restore(new Restorer.Options(paths.images(), o.getShellJob(), lockMethod(o)));
             RestoreStats.write(paths.work(), r);
             resp.setRestore(CriuRestoreResp.newBuilder().setPid(r.rootPid()));
         }

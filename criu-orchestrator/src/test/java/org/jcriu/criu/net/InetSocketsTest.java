@@ -309,7 +309,7 @@ class InetSocketsTest {
                     "--tcp-established"), log(dir, "dump.log"));
             // as a killing dump would have left it
             java.net.Socket s = peer.conns.get(0).s;
-            NetworkLock.lock(NetworkLock.Method.IPTABLES, "" + v.pid, java.util.List.of(new NetworkLock.Conn(
+            NetworkLock.lock(NetworkLockMethod.IPTABLES, "" + v.pid, java.util.List.of(new NetworkLock.Conn(
                     new SockAddr(NetLib.AF_INET, s.getInetAddress().getAddress(), s.getPort()),
                     new SockAddr(NetLib.AF_INET, s.getLocalAddress().getAddress(), s.getLocalPort()))));
             assertNotEquals(before, rules());

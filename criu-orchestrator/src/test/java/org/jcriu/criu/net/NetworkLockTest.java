@@ -20,24 +20,24 @@ class NetworkLockTest {
 
     @Test
     void iptablesLockHasBothDirectionsOfEveryConnectionAndUnlocksWhole() throws Exception {
-        check(NetworkLock.Method.IPTABLES, "JCRIU-" + NAME);
+        check(NetworkLockMethod.IPTABLES, "JCRIU-" + NAME);
     }
 
     @Test
     void nftablesLockHasBothDirectionsOfEveryConnectionAndUnlocksWhole() throws Exception {
-        check(NetworkLock.Method.NFTABLES, "jcriu-" + NAME);
+        check(NetworkLockMethod.NFTABLES, "jcriu-" + NAME);
     }
 
     @Test
     void skipLocksNothingAndUnknownMethodsAreRefused() throws Exception {
         String before = rules();
-        NetworkLock.lock(NetworkLock.Method.SKIP, NAME, conns());
+        NetworkLock.lock(NetworkLockMethod.SKIP, NAME, conns());
         assertEquals(before, rules());
-        assertThrows(IllegalArgumentException.class, () -> NetworkLock.Method.parse("ebtables"));
-        assertEquals(NetworkLock.Method.NFTABLES, NetworkLock.Method.parse("nftables"));
+        assertThrows(IllegalArgumentException.class, () -> NetworkLockMethod.parse("ebtables"));
+        assertEquals(NetworkLockMethod.NFTABLES, NetworkLockMethod.parse("nftables"));
     }
 
-    private static void check(NetworkLock.Method m, String what) throws Exception {
+    private static void check(NetworkLockMethod m, String what) throws Exception {
         String before = rules();
         try {
             NetworkLock.lock(m, NAME, conns());
