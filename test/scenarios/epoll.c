@@ -7,29 +7,6 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 
-/* fdinfo lists entries in kernel order (epoll: by struct file address),
- * which a restore need not reproduce: compare them sorted */
-static int cmp_line(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void sort_lines(char *buf)
-{
-	static char copy[4096];
-	char *lines[64];
-	int n = 0;
-	snprintf(copy, sizeof(copy), "%s", buf);
-	for (char *l = strtok(copy, "\n"); l && n < 64; l = strtok(NULL, "\n"))
-		lines[n++] = l;
-	qsort(lines, n, sizeof(lines[0]), cmp_line);
-	buf[0] = 0;
-	for (int i = 0; i < n; i++) {
-		strcat(buf, lines[i]);
-		strcat(buf, "\n");
-	}
-}
-
 static void tfds(int ep, char *out, size_t n)
 {
 	char p[64];
@@ -74,8 +51,8 @@ int main(int argc, char **argv)
 	static char before[4096], before_in[1024];
 	tfds(ep, before, sizeof(before));
 	tfds(inner, before_in, sizeof(before_in));
-	sort_lines(before);
-	sort_lines(before_in);
+	sc_sort_lines(before);
+	sc_sort_lines(before_in);
 	sc_ready();
 	if (sc_corrupt())
 		epoll_ctl(ep, EPOLL_CTL_DEL, ev, NULL);
@@ -83,8 +60,8 @@ int main(int argc, char **argv)
 	static char after[4096], after_in[1024];
 	tfds(ep, after, sizeof(after));
 	tfds(inner, after_in, sizeof(after_in));
-	sort_lines(after);
-	sort_lines(after_in);
+	sc_sort_lines(after);
+	sc_sort_lines(after_in);
 	SC_CHECK(!strcmp(before, after), "watch list differs:\n%s\nwas:\n%s", after, before);
 	SC_CHECK(!strcmp(before_in, after_in), "inner watch list differs:\n%s\nwas:\n%s", after_in, before_in);
 	struct epoll_event got[8];

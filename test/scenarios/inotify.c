@@ -4,29 +4,6 @@
 #include "scenario.h"
 #include <sys/inotify.h>
 
-/* fdinfo lists entries in kernel order (epoll: by struct file address),
- * which a restore need not reproduce: compare them sorted */
-static int cmp_line(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void sort_lines(char *buf)
-{
-	static char copy[4096];
-	char *lines[64];
-	int n = 0;
-	snprintf(copy, sizeof(copy), "%s", buf);
-	for (char *l = strtok(copy, "\n"); l && n < 64; l = strtok(NULL, "\n"))
-		lines[n++] = l;
-	qsort(lines, n, sizeof(lines[0]), cmp_line);
-	buf[0] = 0;
-	for (int i = 0; i < n; i++) {
-		strcat(buf, lines[i]);
-		strcat(buf, "\n");
-	}
-}
-
 static void watches(int fd, char *out, size_t n)
 {
 	char p[64];
@@ -56,14 +33,14 @@ int main(int argc, char **argv)
 	int wd2 = SC_SYS(inotify_add_watch(in, f, IN_ATTRIB | IN_CLOSE_WRITE));
 	static char before[1024];
 	watches(in, before, sizeof(before));
-	sort_lines(before);
+	sc_sort_lines(before);
 	sc_ready();
 	if (sc_corrupt())
 		inotify_rm_watch(in, wd2);
 	sc_wait();
 	static char after[1024];
 	watches(in, after, sizeof(after));
-	sort_lines(after);
+	sc_sort_lines(after);
 	SC_CHECK(!strcmp(before, after), "watches differ:\n%s\nwas:\n%s", after, before);
 	char nf[4200];
 	snprintf(nf, sizeof(nf), "%s/new", d);

@@ -293,6 +293,27 @@ char *sc_read_file(const char *path)
 	return buf;
 }
 
+static int sc_cmp_line(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void sc_sort_lines(char *buf)
+{
+	static char copy[4096];
+	char *lines[64];
+	int n = 0;
+	snprintf(copy, sizeof(copy), "%s", buf);
+	for (char *l = strtok(copy, "\n"); l && n < 64; l = strtok(NULL, "\n"))
+		lines[n++] = l;
+	qsort(lines, n, sizeof(lines[0]), sc_cmp_line);
+	buf[0] = 0;
+	for (int i = 0; i < n; i++) {
+		strcat(buf, lines[i]);
+		strcat(buf, "\n");
+	}
+}
+
 char *sc_line_value(const char *text, const char *key)
 {
 	static char val[4096];

@@ -96,6 +96,10 @@ char *sc_read_file(const char *path);
 /* Finds "key" at the start of a line in text and returns the rest of it
  * (copied into a static buffer, no newline), or NULL. */
 char *sc_line_value(const char *text, const char *key);
+/* Sorts the lines of buf (at most 64, 4 KiB in all) in place. fdinfo lists
+ * entries in kernel order (epoll: by struct file address, inotify: newest
+ * watch first), which a restore need not reproduce: compare them sorted. */
+void sc_sort_lines(char *buf);
 /* The /proc/self/smaps entry of the VMA containing addr: copies the value
  * of field (e.g. "VmFlags:") to out; returns 0, or -1 if not found. lo/hi
  * (optional) get the VMA's range. */
