@@ -13,6 +13,8 @@
  * }
  * long r = t.syscall("getpid");                 // runs in the leader; -errno comes back as value
  * long buf = t.scratch();                       // task memory for pointer arguments
+ * SyscallBatch b = new SyscallBatch(t.leader()); // many syscalls run by the task in one stop
+ * int failed = b.run();                         // -1, or the index of the op that failed
  * t.readMemory(addr, directBuffer);             // process_vm_readv, /proc/PID/mem fallback
  * try (Parasite p = t.infect()) { ... }         // blob inside the task; close() cures it
  * t.resume();                                   // or detach(AfterDetach.X) or kill()
@@ -32,6 +34,9 @@
  *     syscall (nanosleep, read, futex, poll...) restarts it normally on resume. epoll_wait is
  *     never restarted by the kernel: any stop ends it with EINTR, as with SIGSTOP/SIGCONT.</li>
  * <li>Tasks found in a group-stop stay stopped after {@link org.jcriu.compel.Tracee#resume()}.</li>
+ * <li>Remote syscalls and batches run from a code area compel maps in the task (unmapped at
+ *     resume), or from one the caller made and hands over with
+ *     {@link org.jcriu.compel.Tracee#useArea(long, long)} (never unmapped by compel).</li>
  * <li>Errors: {@link org.jcriu.compel.sys.ErrnoException} (with
  *     {@link org.jcriu.compel.sys.NoSuchProcessException} and
  *     {@link org.jcriu.compel.sys.PermissionDeniedException}) or

@@ -77,7 +77,7 @@ public final class Restorer {
     private final Options opts;
     private final Log log = Log.get();
     private RestorePlan plan;
-    private long tramp;
+    private long area;
     /** This thread, the one ptrace tracer of the whole restored tree. */
     private Tracer tracer;
     /** Every task (thread-group leader) created, in creation order: killed on failure. */
@@ -170,7 +170,7 @@ public final class Restorer {
         plan = RestorePlan.read(opts.imagesDir());
         log.log(Log.DEBUG, "images read and checked");
         log.log(Log.INFO, "restore: " + plan.tasks.size() + " task(s), " + plan.totalPages + " pages");
-        tramp = chooseTrampoline();
+        area = chooseArea();
         awaitPrepared();
         long tFork, tEnd;
         tracer = Compel.tracerOnThisThread(Restorer::compelLog);
@@ -217,8 +217,8 @@ public final class Restorer {
 
     // ---------------------------------------------------------------- tree
 
-    /** A gap in every task's saved layout for the trampoline and the vDSO's temporary home. */
-    private long chooseTrampoline() throws RestoreException {
+    /** A gap in every task's saved layout for compel's code area and the vDSO's temporary home. */
+    private long chooseArea() throws RestoreException {
         long need = AREA_SIZE + (4L << 20);
         outer:
         for (long a = 0x100000000L; a < 0x7f0000000000L; a += 0x40000000L) {
@@ -229,14 +229,14 @@ public final class Restorer {
             }
             return a;
         }
-        throw new RestoreException("no free address range for the restorer trampoline");
+        throw new RestoreException("no address range free in every saved layout for compel's code area");
     }
 
     private void createTree() throws RestoreException {
         TaskPlan root = plan.root;
         Path stub = stubBinary();
         try {
-            Process p = new ProcessBuilder(stub.toString(), Integer.toString(root.pid), "0x" + Long.toHexString(tramp),
+            Process p = new ProcessBuilder(stub.toString(), Integer.toString(root.pid), "0x" + Long.toHexString(area),
                     "0x" + Long.toHexString(AREA_SIZE)).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             int rc = p.waitFor();
@@ -263,7 +263,7 @@ public final class Restorer {
             rt = t.leader();
             leaders.put(root.pid, rt);
             t.killOnTracerExit();
-            t.useArea(tramp, AREA_SIZE);
+            t.useArea(area, AREA_SIZE);
         } catch (CompelException e) {
             if (!leaders.containsKey(root.pid)) {
                 try {
@@ -321,7 +321,7 @@ public final class Restorer {
         for (var e : groupHelpers.entrySet()) {
             TraceeThread h = leaders.get(e.getKey());
             // exit_group(0) from the area's syscall instruction, once let go
-            h.setRegs(h.getRegs().copy().rip(tramp).rax(NR_exit_group).rdi(0).origRax(-1));
+            h.setRegs(h.getRegs().copy().rip(area).rax(NR_exit_group).rdi(0).origRax(-1));
             h.tracee().detach(Tracee.AfterDetach.AS_FOUND);
             leaders.remove(e.getKey());
             threads.remove(e.getKey());
@@ -367,7 +367,7 @@ public final class Restorer {
             String[] se = f[0].split("-");
             long s = Long.parseUnsignedLong(se[0], 16), e = Long.parseUnsignedLong(se[1], 16);
             String name = f.length > 5 ? f[5] : "";
-            if (s == tramp) continue;
+            if (s == area) continue;
             if (name.startsWith("[vvar")) vdso.add(new long[] {s, e, 0});
             else if (name.equals("[vdso]")) vdso.add(new long[] {s, e, 1});
             else if (!name.equals("[vsyscall]")) b.op("munmap(0x" + Long.toHexString(s) + ") of the stub", NR_munmap, s, e - s);
@@ -603,7 +603,7 @@ public final class Restorer {
             throw new RestoreException("the vDSO of this kernel differs in size from the one in mm-" + t.pid
                     + ".img (saved vdso " + (sde - sds) + " bytes, vvar " + (sve - svs) + "; here " + (cde - cds) + ", " + (cve - cvs) + ")");
         }
-        long tmp = tramp + AREA_SIZE;
+        long tmp = area + AREA_SIZE;
         List<long[]> moves = new ArrayList<>();
         for (long[] c : cur) {
             long dst = c[2] == 1 ? sds : (sve > 0 ? svs + (c[0] - cvs) : -1);
@@ -894,7 +894,7 @@ public final class Restorer {
             }
             // exit_code is the wait status: exited with (code >> 8), or killed by (code & 0x7f);
             // the syscall runs from the area's syscall instruction once the task is let go
-            UserRegs r = rt.getRegs().copy().rip(tramp).origRax(-1);
+            UserRegs r = rt.getRegs().copy().rip(area).origRax(-1);
             if ((t.exitCode & 0x7f) == 0) {
                 r.rax(NR_exit_group).rdi((t.exitCode >> 8) & 0xff);
             } else {
@@ -928,7 +928,7 @@ public final class Restorer {
             }
             for (int i = 1; i < t.threads.length; i++) loadFinal(threads.get(t.threads[i]), t.cores.get(i), t.cores.get(0));
             // the area goes at the exit of its own munmap: nothing runs from it after
-            main.setRegs(main.getRegs().copy().rip(tramp).rax(NR_munmap).rdi(tramp).rsi(AREA_SIZE).origRax(-1));
+            main.setRegs(main.getRegs().copy().rip(area).rax(NR_munmap).rdi(area).rsi(AREA_SIZE).origRax(-1));
             long res = main.runToSyscallExit().rax();
             main.tracee().forgetArea();
             if (res != 0) throw RestoreException.errno("munmap(remote code area) in task " + t.pid, (int) -res);
@@ -1090,9 +1090,5 @@ public final class Restorer {
         } catch (IOException e) {
             throw new RestoreException("cannot read /proc/" + pid + "/maps: " + e.getMessage());
         }
-    }
-
-    long tramp() {
-        return tramp;
     }
 }
