@@ -544,7 +544,8 @@ public final class Dumper {
             }
         }
         for (Object[] g : extra.ghosts) {
-            try (ImageWriter o = ImageWriter.create(dir.resolve("ghost-file-" + g[2] + ".img"), ImageType.GHOST_FILE)) {
+            // CRIU names it by the remap id in hex (ghost-file-%x.img), as the restore reads it
+            try (ImageWriter o = ImageWriter.create(dir.resolve(ImageType.GHOST_FILE.fileName((Integer) g[2])), ImageType.GHOST_FILE)) {
                 o.write((GhostFileEntry) g[0]);
                 o.writeRaw(((ByteBuffer) g[1]).rewind());
             }
