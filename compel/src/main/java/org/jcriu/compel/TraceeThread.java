@@ -286,10 +286,7 @@ public final class TraceeThread {
     /** @return the registers compel puts back after remote code: the thread's own (tracer thread only) */
     UserRegs savedOrCurrentRegs() {
         requireStopped();
-        if (!savedValid) {
-            Ptrace.getRegs(tid, savedAddr);
-            savedValid = true;
-        }
+        keepRegs();
         savedBuf.clear();
         return UserRegs.read(savedBuf.duplicate().order(java.nio.ByteOrder.nativeOrder()));
     }
@@ -301,10 +298,7 @@ public final class TraceeThread {
      */
     void startCode(UserRegs from) {
         requireStopped();
-        if (!savedValid) {
-            Ptrace.getRegs(tid, savedAddr);
-            savedValid = true;
-        }
+        keepRegs();
         injBuf.clear();
         from.write(injBuf);
         injBuf.clear();
@@ -365,11 +359,16 @@ public final class TraceeThread {
         savedValid = false;
     }
 
-    private void prepare(int nr, long[] args, long rip) {
+    /** Reads the thread's own registers into {@code saved}, once: they are put back after remote code. */
+    private void keepRegs() {
         if (!savedValid) {
             Ptrace.getRegs(tid, savedAddr);
             savedValid = true;
         }
+    }
+
+    private void prepare(int nr, long[] args, long rip) {
+        keepRegs();
         injBuf.put(0, savedBuf, 0, UserRegs.SIZE);
         injBuf.putLong(UserRegs.RAX * O, nr);
         injBuf.putLong(UserRegs.ORIG_RAX * O, -1);
