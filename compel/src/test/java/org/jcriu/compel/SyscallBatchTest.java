@@ -73,6 +73,34 @@ class SyscallBatchTest {
         }
     }
 
+    /**
+     * The other thread stops at its trap while the leader still runs: waiting for the leader (which
+     * reaps exited siblings meanwhile) must leave that stop for the other thread's own wait.
+     */
+    @Test
+    void aSiblingStoppingFirstIsNotLost() throws Exception {
+        try (Victim v = Victim.start("idle"); Tracee t = Compel.seize(v.pid)) {
+            ByteBuffer ca = ByteBuffer.allocateDirect(88).order(java.nio.ByteOrder.nativeOrder());
+            ca.putLong(0, 0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000);
+            long args = t.scratch();
+            t.writeMemory(args, ca);
+            TraceeThread helper = t.leader().syscallClone(Syscalls.number("clone3"), args, 88).child();
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30), () ->
+                    t.tracer().run(() -> {
+                        SyscallBatch a = new SyscallBatch(t.leader(), 0, 2);
+                        SyscallBatch h = new SyscallBatch(helper, 1, 2);
+                        a.op("nanosleep(200 ms)", Syscalls.number("nanosleep"), a.longs(0, 200_000_000L), 0);
+                        int th = h.op("gettid", Syscalls.number("gettid"));
+                        a.start();
+                        h.start();
+                        assertEquals(-1, a.finish());
+                        assertEquals(-1, h.finish());
+                        assertEquals(helper.tid(), h.result(th));
+                    }));
+            assertFalse(helper.isDead());
+        }
+    }
+
     @Test
     void callersAreaIsUsedAndLeftMapped() throws Exception {
         try (Victim v = Victim.start("idle")) {
