@@ -63,12 +63,14 @@ final class TaskState {
     }
 
     static final int NR_setpriority = 141, NR_sched_setscheduler = 144;
-    static final int PR_SET_PDEATHSIG = 1, PR_SET_DUMPABLE = 4, PR_SET_CHILD_SUBREAPER = 36, PR_SET_THP_DISABLE = 41;
+    static final int PR_SET_PDEATHSIG = 1, PR_SET_DUMPABLE = 4, PR_SET_CHILD_SUBREAPER = 36, PR_SET_THP_DISABLE = 41,
+            PR_SET_TIMERSLACK = 29;
 
-    /** Per-thread scheduling and parent-death signal, from thread_core. */
+    /** Per-thread scheduling, parent-death signal and timer slack, from thread_core. */
     static void threadMisc(Batch b, ProtoMsg th, int tid) {
         if (th == null) return;
         if (th.u64(8) != 0) b.op("prctl(PR_SET_PDEATHSIG)", NR_prctl, PR_SET_PDEATHSIG, th.u64(8), 0, 0, 0);
+        if (th.u64(17) != 0) b.op("prctl(PR_SET_TIMERSLACK, " + th.u64(17) + ")", NR_prctl, PR_SET_TIMERSLACK, th.u64(17), 0, 0, 0);
         long nice = th.s32(3, 0);
         if (nice != 0) b.op("setpriority(" + tid + ", " + nice + ")", NR_setpriority, 0, tid, nice);
         long policy = th.u64(4);
