@@ -20,8 +20,9 @@ import org.jcriu.images.proto.SeccompFilter;
  * The seccomp filters of every thread of the tree, each distinct filter stored once in
  * seccomp.img with a link to the one installed before it.
  *
- * <p>A thread's chain is read with PTRACE_SECCOMP_GET_FILTER, index 0 being the newest, until
- * ENOENT; its flags with PTRACE_SECCOMP_GET_METADATA (both need CAP_SYS_ADMIN and a stopped
+ * <p>A thread's chain is read with PTRACE_SECCOMP_GET_FILTER from index 0 until ENOENT. Index 0
+ * is the oldest filter, the one installed first (the kernel counts back from the newest by the
+ * chain's length minus the index; measured here: a chain installed as A then B reads A, B); its flags with PTRACE_SECCOMP_GET_METADATA (both need CAP_SYS_ADMIN and a stopped
  * tracee, so they run on the freezer's tracer thread). Chains inherited over fork or synced by
  * TSYNC share their older filters in the kernel; the kernel does not say which filter objects are
  * shared, so two filters are taken as one when their program, flags and previous filter are equal
@@ -70,7 +71,7 @@ final class SeccompDumper {
             return null;
         });
         int prev = -1;
-        for (int i = programs.size() - 1; i >= 0; i--) { // oldest first: a prev index is always smaller
+        for (int i = 0; i < programs.size(); i++) { // oldest first: a prev index is always smaller
             Key k = new Key(prev, flags.get(i), ByteString.copyFrom(programs.get(i)));
             Integer at = index.get(k);
             if (at == null) {

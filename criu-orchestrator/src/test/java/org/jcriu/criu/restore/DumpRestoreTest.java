@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.jcriu.criu.testing.Victim;
+import org.jcriu.images.ImageReader;
+import org.jcriu.images.ImageType;
+import org.jcriu.images.proto.SeccompEntry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,6 +84,50 @@ class DumpRestoreTest {
         String[] f = stat(pid).split(" ");
         String state = f[0].equals("Z") || f[0].equals("T") ? f[0] : "alive"; // R/S/D are moments
         return state + " " + (root ? "-" : f[1]) + " " + f[2] + " " + f[3];
+    }
+
+    /**
+     * A parent with two seccomp filters and a child that inherited them and stacked two more (the
+     * newest overriding an older one's errno, so a chain put back in the wrong order shows): the
+     * dump stores 4 filters (the shared two once), the restore rebuilds both chains with
+     * no_new_privs, and both tasks find every filter acting (they check every 10 ms).
+     */
+    @Test
+    void seccompChainsOfATreeComeBack() throws Exception {
+        try (Victim v = Victim.start("seccomp_counter", "tree")) {
+            int root = v.pid, kid = Integer.parseInt(v.output().trim().split("\\s+")[2]);
+            String rootSc = seccompLines(root), kidSc = seccompLines(kid);
+            assertTrue(rootSc.contains("Seccomp_filters:\t2") && kidSc.contains("Seccomp_filters:\t4"), rootSc + kidSc);
+            assertEquals(0, criu("dump", "-t", "" + root, "-D", dir.toString(), "-o", "dump.log"));
+            awaitPidFree(root);
+            awaitPidFree(kid);
+            try (ImageReader r = ImageReader.open(dir.resolve("seccomp.img"), ImageType.SECCOMP)) {
+                SeccompEntry sc = (SeccompEntry) r.next();
+                assertEquals(4, sc.getSeccompFiltersCount(), "the inherited two once, the child's own two: " + sc);
+            }
+            int len = v.output().length();
+            assertEquals(0, criu("restore", "-D", dir.toString(), "-d", "-o", "restore.log", "-v4"));
+            try {
+                assertEquals(rootSc, seccompLines(root));
+                assertEquals(kidSc, seccompLines(kid));
+                long end = System.currentTimeMillis() + 5000;
+                while (v.output().length() < len + 10 && System.currentTimeMillis() < end) Thread.sleep(10);
+                Thread.sleep(200);
+                assertTrue(v.output().length() > len, "no output after restore");
+                assertFalse(v.output().contains("lost"), v.output());
+            } finally {
+                killAndReap(kid);
+                killAndReap(root);
+            }
+        }
+    }
+
+    private static String seccompLines(int pid) throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (l.startsWith("Seccomp") || l.startsWith("NoNewPrivs")) sb.append(l).append('\n');
+        }
+        return sb.toString();
     }
 
     @Test
