@@ -6,8 +6,11 @@
  * and stacks two more: getsid fails with errno 79, and getppid with errno 80 (two
  * filters giving the same action: the newest one's errno wins, so the order of the
  * chain shows); "ready PID CHILD"; the child checks all four and reports
- * "child lost N". */
+ * "child lost N".
+ * With "threads" a second thread is started first and both filters go in with
+ * SECCOMP_FILTER_FLAG_TSYNC; the thread checks them too ("thread lost N"). */
 #include <errno.h>
+#include <pthread.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <stddef.h>
@@ -18,6 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
+static unsigned int install_flags;
+
 static void install(int nr, int err)
 {
 	struct sock_filter f[] = {
@@ -27,7 +32,7 @@ static void install(int nr, int err)
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
 	struct sock_fprog p = {sizeof(f) / sizeof(f[0]), f};
-	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &p)) {
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, install_flags, &p)) {
 		perror("seccomp");
 		_exit(1);
 	}
@@ -51,11 +56,34 @@ static int child_acts(void)
 	return acts(80) && c == -1 && ec == 79;
 }
 
+static volatile int installed;
+
+static void *thread_main(void *arg)
+{
+	struct timespec ts = {0, 10 * 1000 * 1000};
+	(void)arg;
+	while (!installed)
+		nanosleep(&ts, NULL);
+	for (unsigned long n = 1;; n++) {
+		if (!acts(77))
+			printf("thread lost %lu\n", n);
+		nanosleep(&ts, NULL);
+	}
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
 	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	if (argc > 1 && !strcmp(argv[1], "threads")) {
+		pthread_t t;
+		pthread_create(&t, NULL, thread_main, NULL);
+		install_flags = SECCOMP_FILTER_FLAG_TSYNC;
+	}
 	install(SYS_getppid, 77);
 	install(SYS_getpgid, 78);
+	install_flags = 0;
+	installed = 1;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	struct timespec ts = {0, 10 * 1000 * 1000};
 	if (argc > 1 && !strcmp(argv[1], "tree")) {

@@ -17,16 +17,22 @@ import org.jcriu.images.proto.SeccompEntry;
 import org.jcriu.images.proto.SeccompFilter;
 
 /**
- * The seccomp filters of every thread of the tree, each distinct filter stored once in
- * seccomp.img with a link to the one installed before it.
+ * The seccomp filters of every thread of the tree, as CRIU 4.x lays them out in seccomp.img.
  *
- * <p>A thread's chain is read with PTRACE_SECCOMP_GET_FILTER from index 0 until ENOENT. Index 0
- * is the oldest filter, the one installed first (the kernel counts back from the newest by the
- * chain's length minus the index; measured here: a chain installed as A then B reads A, B); its flags with PTRACE_SECCOMP_GET_METADATA (both need CAP_SYS_ADMIN and a stopped
- * tracee, so they run on the freezer's tracer thread). Chains inherited over fork or synced by
- * TSYNC share their older filters in the kernel; the kernel does not say which filter objects are
- * shared, so two filters are taken as one when their program, flags and previous filter are equal
- * (the same chain, as the restore rebuilds it).
+ * <p>A thread's chain is read with PTRACE_SECCOMP_GET_FILTER from index 0 until ENOENT, flags
+ * with PTRACE_SECCOMP_GET_METADATA (both need CAP_SYS_ADMIN and a stopped tracee, so they run on
+ * the freezer's tracer thread). Index 0 is the oldest filter, the one installed first (the kernel
+ * counts back from the newest by the chain's length minus the index; measured here: a chain
+ * installed as A then B reads A, B), although ptrace(2) says the opposite.
+ *
+ * <p>The image follows CRIU's own dump and restore, which were written for the man page's order:
+ * a thread's {@code seccomp_filter} names the filter read at index 0, the one to install first;
+ * each filter's {@code prev} names the filter to install after it; the newest has none. So the
+ * restore installs oldest first, as the kernel ran them. Entries are written newest first, per
+ * chain. A filter is stored once when its program, flags and {@code prev} are all equal: threads
+ * with the same chain (TSYNC, or a child that inherited its parent's filters and added none)
+ * share every entry; a chain that was inherited and then grown cannot share, since each entry
+ * links to the next newer one.
  */
 final class SeccompDumper {
     static final int SECCOMP_MODE_DISABLED = 0, SECCOMP_MODE_STRICT = 1, SECCOMP_MODE_FILTER = 2;
@@ -39,12 +45,13 @@ final class SeccompDumper {
     private final List<SeccompFilter> filters = new ArrayList<>();
     private final Map<Key, Integer> index = new HashMap<>();
 
-    private record Key(int prev, long flags, ByteString program) {}
+    /** {@code next}: index of the filter installed after this one, or -1 */
+    private record Key(int next, long flags, ByteString program) {}
 
     /**
      * Reads and records the filter chain of a stopped thread in filter mode.
      *
-     * @return the index in seccomp.img of the thread's newest filter
+     * @return the index in seccomp.img of the thread's first filter to install (its oldest)
      */
     int addThread(Freezer freezer, int tid) throws Errno {
         List<byte[]> programs = new ArrayList<>();
@@ -70,20 +77,20 @@ final class SeccompDumper {
             }
             return null;
         });
-        int prev = -1;
-        for (int i = 0; i < programs.size(); i++) { // oldest first: a prev index is always smaller
-            Key k = new Key(prev, flags.get(i), ByteString.copyFrom(programs.get(i)));
+        int next = -1; // the filter installed after the one at hand (its prev in CRIU's naming)
+        for (int i = programs.size() - 1; i >= 0; i--) {
+            Key k = new Key(next, flags.get(i), ByteString.copyFrom(programs.get(i)));
             Integer at = index.get(k);
             if (at == null) {
                 at = filters.size();
                 SeccompFilter.Builder f = SeccompFilter.newBuilder().setFilter(k.program()).setFlags((int) k.flags());
-                if (prev >= 0) f.setPrev(prev);
+                if (next >= 0) f.setPrev(next);
                 filters.add(f.build());
                 index.put(k, at);
             }
-            prev = at;
+            next = at;
         }
-        return prev;
+        return next;
     }
 
     /** Distinct filters recorded so far. */

@@ -897,7 +897,7 @@ public final class Restorer {
                     if (tcore != null) {
                         TaskState.pendingSignals(b, tcore.msg(9), t.pid, th.tid, false);
                         TaskState.creds(b, tcore.msg(10));
-                        seccomp.apply(b, th, tcore); // the last: no_new_privs, then the filters
+                        seccomp.apply(b, th, tcore, t.pid); // the last: no_new_privs, then the filters
                     }
                     b.run();
                     roundTrips++;

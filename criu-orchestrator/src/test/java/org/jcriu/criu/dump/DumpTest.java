@@ -120,9 +120,10 @@ class DumpTest {
     }
 
     /**
-     * Two stacked filters and no_new_privs: seccomp.img holds the chain once (oldest first, the
-     * newer one linked to it), the core names the mode and the newest filter; both crits decode
-     * it; left running, the task is as confined as before (it checks every 10 ms).
+     * Two stacked filters and no_new_privs: seccomp.img holds the chain as CRIU does (newest
+     * first; the core names the oldest, whose prev is the newer one), the core names the mode;
+     * both crits decode it; left running, the task is as confined as before (it checks every
+     * 10 ms).
      */
     @Test
     void seccompFiltersAreSaved() throws Exception {
@@ -130,9 +131,14 @@ class DumpTest {
             Dumper.dump(DumpOptions.of(v.pid, dir).leaveRunning(true));
             SeccompEntry sc = SeccompEntry.parseFrom(Images.entries(dir.resolve("seccomp.img")).get(0));
             assertEquals(2, sc.getSeccompFiltersCount());
-            assertFalse(sc.getSeccompFilters(0).hasPrev(), "the oldest filter has no prev");
-            assertEquals(0, sc.getSeccompFilters(1).getPrev());
+            assertFalse(sc.getSeccompFilters(0).hasPrev(), "the newest filter is installed last");
+            assertEquals(0, sc.getSeccompFilters(1).getPrev(), "after the oldest, the newest");
             assertEquals(4 * 8, sc.getSeccompFilters(0).getFilter().size(), "4 sock_filter instructions");
+            // the oldest tests getppid (110), the newest getpgid (121): the k of the JEQ at insn 1
+            assertEquals(110, sc.getSeccompFilters(1).getFilter().asReadOnlyByteBuffer()
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(8 + 4));
+            assertEquals(121, sc.getSeccompFilters(0).getFilter().asReadOnlyByteBuffer()
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(8 + 4));
             CoreEntry core = CoreEntry.parseFrom(Images.entries(dir.resolve("core-" + v.pid + ".img")).get(0));
             assertEquals(SeccompMode.filter, core.getThreadCore().getSeccompMode());
             assertEquals(1, core.getThreadCore().getSeccompFilter());
