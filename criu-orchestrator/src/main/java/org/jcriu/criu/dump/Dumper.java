@@ -279,6 +279,7 @@ public final class Dumper {
             info.timers = probe.timers(posix);
             info.dumpable = probe.dumpable();
             info.childSubreaper = probe.childSubreaper();
+            info.membarrier = probe.membarrierRegistrations();
             for (int tid : t.threadList()) {
                 TraceeThread th = t.tracee.thread(tid);
                 info.sas.put(tid, probe.sigaltstack(th));
@@ -407,6 +408,7 @@ public final class Dumper {
                     .setOomScoreAdj(ProcMisc.oomScoreAdj(pid)).addAllSigactions(info.sigactions)
                     .setChildSubreaper(info.childSubreaper);
             if (t.stopped && t.stopSignal != 0) task.setStopSigno(t.stopSignal);
+            if (info.membarrier != 0) task.setMembarrierRegistrationMask(info.membarrier);
             core.setTc(task);
         }
         core.setThreadCore(tc);
@@ -463,6 +465,7 @@ public final class Dumper {
         TaskTimersEntry timers;
         int dumpable = 1;
         boolean childSubreaper;
+        int membarrier;
         final Map<Integer, ThreadSasEntry> sas = new HashMap<>();
         final Map<Integer, Long> clearTid = new HashMap<>();
         final Map<Integer, Integer> secbits = new HashMap<>();
