@@ -249,7 +249,7 @@ public final class Dumper {
                 throw new DumpException("task " + pid + ": thread " + tid + ": cannot read registers: " + e.getMessage(), e);
             }
         }
-        Map<Integer, int[]> seccompOf = new HashMap<>(); // tid -> {mode, newest filter}
+        Map<Integer, int[]> seccompOf = new HashMap<>(); // tid -> {mode, its first filter to install or -1}
         for (int tid : t.threadList()) {
             int mode = ProcStatus.read(pid, tid).seccompMode();
             int filter = -1;
@@ -470,7 +470,7 @@ public final class Dumper {
         final Map<Integer, Long> clearTid = new HashMap<>();
         final Map<Integer, Integer> secbits = new HashMap<>();
         final Map<Integer, Integer> pdeathsig = new HashMap<>();
-        /** tid -> {seccomp mode, index of its newest filter in seccomp.img or -1} */
+        /** tid -> {seccomp mode, index in seccomp.img of its first filter to install (oldest) or -1} */
         Map<Integer, int[]> seccomp = Map.of();
     }
 
