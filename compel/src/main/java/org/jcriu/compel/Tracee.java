@@ -84,7 +84,8 @@ public final class Tracee implements AutoCloseable {
 
     // ---- seize ---------------------------------------------------------------------------
 
-    static Tracee seize(Tracer tracer, int pid, boolean ownTracer) {
+    static Tracee seize(Tracer tracer, int pid, boolean ownTracer, SeizeOption... options) {
+        int extra = SeizeOption.flags(options);
         if (pid <= 0) {
             throw new IllegalArgumentException("bad pid " + pid);
         }
@@ -98,7 +99,7 @@ public final class Tracee implements AutoCloseable {
                         continue;
                     }
                     try {
-                        Ptrace.seize(tid, OPTIONS);
+                        Ptrace.seize(tid, OPTIONS | extra);
                     } catch (NoSuchProcessException e) {
                         if (tid == pid) {
                             throw e;
@@ -140,7 +141,7 @@ public final class Tracee implements AutoCloseable {
                 throw NoSuchProcessException.gone("ptrace", "task " + pid + " exited while being seized");
             }
             for (TraceeThread th : t.threads.values()) {
-                Ptrace.setOptions(th.tid, OPTIONS_AFTER);
+                Ptrace.setOptions(th.tid, OPTIONS_AFTER | extra);
                 th.readSigmask();
             }
             t.trapIgnored = (sigIgn(pid) & Signal.bit(Signal.SIGTRAP)) != 0;

@@ -75,9 +75,11 @@ public final class Restorer {
     private final Map<Long, long[]> sharedAnon = new HashMap<>();
     /** Shared memory the task being restored maps from another task (already filled there). */
     private final java.util.Set<Long> shmFromOthers = new java.util.HashSet<>();
+    private final SeccompRestorer seccomp;
 
     private Restorer(Options opts) {
         this.opts = opts;
+        this.seccomp = new SeccompRestorer(opts.imagesDir());
     }
 
     /**
@@ -895,6 +897,7 @@ public final class Restorer {
                     if (tcore != null) {
                         TaskState.pendingSignals(b, tcore.msg(9), t.pid, th.tid, false);
                         TaskState.creds(b, tcore.msg(10));
+                        seccomp.apply(b, th, tcore, t.pid); // the last: no_new_privs, then the filters
                     }
                     b.run();
                     roundTrips++;
