@@ -38,7 +38,7 @@ import org.jcriu.images.proto.TtyInfoEntry;
  *
  * <p>A slave whose master was outside the dumped tree (a shell job's
  * terminal) is replaced, with --shell-job, by the terminal criu restore runs
- * on: its stdin.
+ * on (its stdin), opened again with each saved description's flags.
  */
 final class TtyRestorer implements AutoCloseable {
     private static final int NR_ioctl = 16, NR_close = 3, NR_pidfd_open = 434, NR_pidfd_getfd = 438;
@@ -66,6 +66,8 @@ final class TtyRestorer implements AutoCloseable {
     /** files.img id -> our fd (number) */
     private final Map<Long, Integer> handed = new LinkedHashMap<>();
     private boolean stdinUsed;
+    /** our opens of criu's terminal standing in for shell terminals */
+    private final List<Fd> external = new ArrayList<>();
 
     private TtyRestorer(boolean shellJob) {
         this.shellJob = shellJob;
@@ -183,7 +185,15 @@ final class TtyRestorer implements AutoCloseable {
                     + " a terminal (" + e.getMessage() + ")");
         }
         stdinUsed = true;
-        return 0;
+        // a new open of that terminal, not a dup of stdin: the saved access mode and flags, which stdin may lack
+        try {
+            Fd s = Tty.open("/proc/self/fd/0", openFlags(f));
+            external.add(s);
+            return s.fd();
+        } catch (Errno e) {
+            throw new RestoreException(what + ": cannot open criu's terminal (stdin) again for it: " + e.getMessage(),
+                    e.errno(), e);
+        }
     }
 
     /** termios, locked termios, winsize (through the master: they are the slave's), then modes and the lock. */
@@ -259,6 +269,10 @@ final class TtyRestorer implements AutoCloseable {
             }
             Tty.setInt(0, Tty.TIOCSPGRP, root.pgid, "TIOCSPGRP");
         } catch (Errno e) {
+            if (e.errno() == Errno.ENOTTY) {
+                Log.get().log(Log.DEBUG, "criu's stdin is not its controlling terminal: the foreground group stays");
+                return;
+            }
             Log.warn("--shell-job: cannot make group " + root.pgid + " the terminal's foreground: " + e.getMessage());
         } catch (IOException e) {
             Log.warn("--shell-job: " + e.getMessage());
@@ -281,7 +295,7 @@ final class TtyRestorer implements AutoCloseable {
         if (r < 0) throw RestoreException.errno("ioctl(" + what + ")", (int) -r);
     }
 
-    /** Closes our copies (never stdin). Safe twice. */
+    /** Closes our copies and opens (never stdin itself). Safe twice. */
     @Override
     public void close() {
         for (Pty p : ptys.values()) {
@@ -289,6 +303,7 @@ final class TtyRestorer implements AutoCloseable {
             for (Fd s : p.slaves) s.close();
             if (p.ctty != null) p.ctty.close();
         }
+        for (Fd s : external) s.close();
         handed.clear();
     }
 }
