@@ -1,5 +1,6 @@
 /* Pseudo-terminal pairs held by the task: a raw pty with its own termios
- * (speed, flags, a control character), winsize and a non-blocking master;
+ * (speed, flags, a control character; output processing on), winsize, a
+ * non-blocking master and output its master has not read yet;
  * a second pty in packet mode, exclusive, and locked again after its slave
  * was opened. After the restore the settings are the same, each slave is
  * still the peer of its master (the index may differ) and data goes through
@@ -50,6 +51,7 @@ int main(int argc, char **argv)
 	struct termios t;
 	SC_SYS(tcgetattr(s, &t));
 	cfmakeraw(&t);
+	t.c_oflag |= OPOST | ONLCR; /* output processing on: the queued output below must not be processed twice */
 	t.c_cc[VMIN] = 1;
 	t.c_cc[VTIME] = 0;
 	t.c_cc[VINTR] = 0x07;
@@ -70,6 +72,15 @@ int main(int argc, char **argv)
 	SC_SYS(ioctl(m2, TIOCSPTLCK, &one));
 	struct termios t2;
 	SC_SYS(tcgetattr(s2, &t2));
+
+	/* output the master has not read yet: "out\r\n" after ONLCR */
+	SC_CHECK(write(s, "out\n", 4) == 4, "pty 1: write to the slave: %s", strerror(errno));
+	int q = 0;
+	for (int i = 0; i < 100 && q < 5; i++) {
+		SC_SYS(ioctl(m, FIONREAD, &q));
+		sc_msleep(10);
+	}
+	SC_CHECK(q == 5, "pty 1: the master holds %d bytes, expected 5", q);
 
 	sc_ready();
 	if (sc_corrupt()) {
@@ -107,6 +118,7 @@ int main(int argc, char **argv)
 	SC_SYS(ioctl(m2, TIOCGPTLCK, &v));
 	SC_CHECK(v == 1, "pty 2: no longer locked");
 
+	expect_read(m, "out\r\n", 5, "pty 1 master (output queued before the checkpoint)");
 	SC_CHECK(write(m, "ping", 4) == 4, "pty 1: write to the master: %s", strerror(errno));
 	expect_read(s, "ping", 4, "pty 1 slave");
 	SC_CHECK(write(s, "pong", 4) == 4, "pty 1: write to the slave: %s", strerror(errno));

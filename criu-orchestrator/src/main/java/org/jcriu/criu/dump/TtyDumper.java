@@ -17,6 +17,8 @@ import org.jcriu.images.ImageWriter;
 import org.jcriu.images.proto.FdTypes;
 import org.jcriu.images.proto.FileEntry;
 import org.jcriu.images.proto.TermiosEntry;
+import com.google.protobuf.ByteString;
+import org.jcriu.images.proto.TtyDataEntry;
 import org.jcriu.images.proto.TtyFileEntry;
 import org.jcriu.images.proto.TtyInfoEntry;
 import org.jcriu.images.proto.TtyPtyEntry;
@@ -36,7 +38,8 @@ import org.jcriu.images.proto.WinsizeEntry;
  * <p>A slave whose master no task of the tree holds belongs to someone else:
  * the terminal of the shell that started the job. It is saved only with
  * --shell-job (the restore gives the task criu's own terminal instead), as
- * CRIU does. Bytes queued in a pty are not saved: their count is logged.
+ * CRIU does. Output queued for a master to read is saved (tty-data.img) and
+ * put back; input queued for a slave to read is not (its count is logged).
  */
 final class TtyDumper {
     /** info id -> entry being built (sid and pgrp of a slave filled from its master in {@link #check}) */
@@ -46,6 +49,8 @@ final class TtyDumper {
     /** pty index -> masters held */
     private final Map<Integer, String> masters = new HashMap<>();
     private final boolean shellJob;
+    /** bytes queued for a master to read, by its info id (tty-data.img) */
+    private final List<TtyDataEntry> data = new ArrayList<>();
 
     TtyDumper(boolean shellJob) {
         this.shellJob = shellJob;
@@ -91,8 +96,7 @@ final class TtyDumper {
             // the session whose controlling terminal this pty is (ENOTTY: none), and its foreground group
             b.setSid(orZero(fd, Tty.TIOCGSID, "TIOCGSID")).setPgrp(orZero(fd, Tty.TIOCGPGRP, "TIOCGPGRP"));
             int queued = Tty.getInt(fd, Tty.FIONREAD, "FIONREAD");
-            if (queued > 0) Log.warn("task " + t.pid + ": pty " + index + ": " + queued
-                    + " byte(s) written by the slave and not yet read from the master are not saved");
+            if (queued > 0) pending(t, fd, infoId, index, queued, b.getPacketMode());
         } else if (t.stat.ttyNr == Tty.kernelDev(st[1])) {
             // a slave read from outside its session: /proc/PID/stat knows its session and foreground group
             b.setSid(t.stat.sid).setPgrp(Math.max(t.stat.tpgid, 0));
@@ -103,6 +107,42 @@ final class TtyDumper {
                     + " byte(s) of input waiting on the slave are not saved");
         }
         return b;
+    }
+
+    /**
+     * Output the slave wrote and the master has not read yet, saved (tty-data.img) without losing it:
+     * read from the master, then written back through a slave of ours with output processing off
+     * (the bytes went through it once already), so the master holds the same bytes again, whether
+     * the dump goes on or fails. Only when all of it sits in the master's line discipline buffer
+     * (less than N_TTY_BUF_SIZE: nothing can wait behind it, which the write-back would overtake)
+     * and not in packet mode (whose reads add a status byte); otherwise left alone and logged.
+     */
+    private void pending(TaskNode t, int master, int infoId, int index, int queued, boolean packet) throws Errno {
+        String what = "task " + t.pid + ": pty " + index + ": " + queued + " byte(s) written by the slave and not yet"
+                + " read from the master";
+        if (packet || queued >= Tty.N_TTY_BUF_SIZE - 1) {
+            Log.warn(what + " are not saved (" + (packet ? "packet mode" : "more may wait behind them") + ")");
+            return;
+        }
+        Fd slave;
+        try {
+            slave = new Fd(Tty.call(master, Tty.TIOCGPTPEER, Tty.O_RDWR | Tty.O_NOCTTY | Tty.O_CLOEXEC, "TIOCGPTPEER"));
+        } catch (Errno e) {
+            Log.warn(what + " are not saved: no slave to put them back through (" + e.getMessage() + ")");
+            return;
+        }
+        try (slave) {
+            byte[] out = Tty.read(master, queued);
+            Tty.Termios saved = Tty.termios(master, false);
+            Tty.setTermios(master, Tty.rawOutput(saved), false);
+            try {
+                Tty.writeAll(slave.fd(), out);
+            } finally {
+                Tty.setTermios(master, saved, false);
+            }
+            data.add(TtyDataEntry.newBuilder().setTtyId(infoId).setData(ByteString.copyFrom(out)).build());
+            Log.get().log(Log.DEBUG, "task " + t.pid + ": pty " + index + ": " + out.length + " byte(s) of output saved");
+        }
     }
 
     private static int orZero(int fd, long req, String name) throws Errno {
@@ -174,11 +214,15 @@ final class TtyDumper {
         return min | maj << 8;
     }
 
-    /** tty-info.img, if any tty was saved. */
+    /** tty-info.img, if any tty was saved, and tty-data.img if output was queued. */
     void write(Path dir) throws IOException {
         if (infos.isEmpty()) return;
         try (ImageWriter o = ImageWriter.create(dir.resolve("tty-info.img"), ImageType.TTY_INFO)) {
             for (TtyInfoEntry.Builder b : infos.values()) o.write(b.build());
+        }
+        if (data.isEmpty()) return;
+        try (ImageWriter o = ImageWriter.create(dir.resolve("tty-data.img"), ImageType.TTY_DATA)) {
+            for (TtyDataEntry e : data) o.write(e);
         }
     }
 }

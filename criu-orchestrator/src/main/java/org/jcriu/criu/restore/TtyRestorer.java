@@ -18,6 +18,7 @@ import org.jcriu.images.ImageType;
 import org.jcriu.images.proto.FdTypes;
 import org.jcriu.images.proto.FileEntry;
 import org.jcriu.images.proto.TermiosEntry;
+import org.jcriu.images.proto.TtyDataEntry;
 import org.jcriu.images.proto.TtyFileEntry;
 import org.jcriu.images.proto.TtyInfoEntry;
 
@@ -25,8 +26,9 @@ import org.jcriu.images.proto.TtyInfoEntry;
  * Pseudo-terminals of the images, made again by the orchestrator before the
  * tree exists: per saved pty a new /dev/ptmx (its index may differ from the
  * saved one, as CRIU allows for ptys), unlocked, each saved slave description
- * opened through TIOCGPTPEER, termios, locked termios, winsize, packet and
- * exclusive mode and the pty lock set again. Tasks take their fds from us with
+ * opened through TIOCGPTPEER, output the master had not read written again,
+ * termios, locked termios, winsize, packet and exclusive mode and the pty
+ * lock set again. Tasks take their fds from us with
  * pidfd_getfd (the {@code "file:ID"} entries of {@link FdRestorer.Shared#where}),
  * so one description stays shared as it was.
  *
@@ -52,6 +54,8 @@ final class TtyRestorer implements AutoCloseable {
         final List<Fd> slaves = new ArrayList<>();
         /** a slave of ours for TIOCSCTTY and TIOCSPGRP in the session leader */
         Fd ctty;
+        /** output the master had not read (tty-data.img) */
+        byte[] output;
 
         Pty(TtyInfoEntry master, TtyInfoEntry slave) {
             this.master = master;
@@ -107,6 +111,15 @@ final class TtyRestorer implements AutoCloseable {
         } catch (ImageException e) {
             throw new RestoreException("image tty-info.img: " + e.getMessage());
         }
+        Path dataImg = dir.resolve("tty-data.img");
+        Map<Integer, byte[]> output = new java.util.HashMap<>();
+        if (Files.exists(dataImg)) {
+            try (ImageReader in = ImageReader.open(dataImg, ImageType.TTY_DATA)) {
+                for (TtyDataEntry e; (e = in.next(TtyDataEntry.parser())) != null; ) output.put(e.getTtyId(), e.getData().toByteArray());
+            } catch (ImageException e) {
+                throw new RestoreException("image tty-data.img: " + e.getMessage());
+            }
+        }
         for (TtyInfoEntry e : infos.values()) {
             if (e.getType() != org.jcriu.images.proto.TtyType.PTY || !e.hasPty()) {
                 throw new RestoreException("image tty-info.img: tty " + e.getId() + " is of type " + e.getType()
@@ -114,7 +127,11 @@ final class TtyRestorer implements AutoCloseable {
             }
             int index = e.getPty().getIndex();
             boolean master = e.getRdev() == (Tty.TTYAUX_MAJOR << 8 | 2);
-            if (master) ptys.put(index, new Pty(e, infos.get(index * 2)));
+            if (master) {
+                Pty p = new Pty(e, infos.get(index * 2));
+                p.output = output.get(e.getId());
+                ptys.put(index, p);
+            }
         }
         try {
             // masters first: a slave is opened through its master
@@ -205,6 +222,15 @@ final class TtyRestorer implements AutoCloseable {
         if (s.hasWinsize()) {
             Tty.setWinsize(m, new Tty.Winsize(s.getWinsize().getWsRow(), s.getWinsize().getWsCol(),
                     s.getWinsize().getWsXpixel(), s.getWinsize().getWsYpixel()));
+        }
+        if (p.output != null && p.output.length > 0) {
+            // the saved output, written through a slave of ours with output processing off: it was processed once
+            Tty.Termios t = s.hasTermios() ? termios(s.getTermios()) : Tty.termios(m, false);
+            Tty.setTermios(m, Tty.rawOutput(t), false);
+            try (Fd w = peer(p, Tty.O_RDWR | Tty.O_NOCTTY | Tty.O_CLOEXEC)) {
+                Tty.writeAll(w.fd(), p.output);
+            }
+            Tty.setTermios(m, t, false);
         }
         if (p.master.getPacketMode()) Tty.setInt(m, Tty.TIOCPKT, 1, "TIOCPKT");
         if (s.getSid() != 0) {

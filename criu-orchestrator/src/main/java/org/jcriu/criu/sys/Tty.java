@@ -97,6 +97,41 @@ public final class Tty {
         }
     }
 
+    /** OPOST of c_oflag: output processing (ONLCR and the like) on or off. */
+    public static final int OPOST = 1;
+    /** Bytes of output a pty master holds in its line discipline's read buffer (N_TTY_BUF_SIZE). */
+    public static final int N_TTY_BUF_SIZE = 4096;
+
+    /** The same termios with output processing off: bytes written to the slave reach the master unchanged. */
+    public static Termios rawOutput(Termios t) {
+        return new Termios(t.iflag(), t.oflag() & ~OPOST, t.cflag(), t.lflag(), t.line(), t.cc(), t.ispeed(), t.ospeed());
+    }
+
+    /** read(fd, n): exactly what one read returns (a pty master returns what it holds, up to n). */
+    public static byte[] read(int fd, int n) throws Errno {
+        Memory m = new Memory(Math.max(n, 1));
+        try {
+            long r = LibC.read(fd, m, n);
+            return m.getByteArray(0, (int) r);
+        } catch (LastErrorException e) {
+            throw new Errno("read", e.getErrorCode());
+        }
+    }
+
+    /** write(fd, all of b), looping over short writes. */
+    public static void writeAll(int fd, byte[] b) throws Errno {
+        Memory m = new Memory(Math.max(b.length, 1));
+        m.write(0, b, 0, b.length);
+        long off = 0;
+        while (off < b.length) {
+            try {
+                off += LibC.write(fd, m.share(off), b.length - off);
+            } catch (LastErrorException e) {
+                throw new Errno("write", e.getErrorCode());
+            }
+        }
+    }
+
     /** open(path, flags). */
     public static Fd open(String path, int flags) throws Errno {
         try {
