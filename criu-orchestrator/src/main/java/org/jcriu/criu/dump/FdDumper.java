@@ -204,7 +204,9 @@ final class FdDumper {
             case INOTIFY -> files.add(inotify(t, fi, id, flags));
             case UNIXSK -> files.add(socket(t, pidfd, fd, link, fi, id, flags));
             case INETSK -> files.add(extra.inet.entry(t.pid, fd, id, flags));
-            case TTY -> files.add(ttys.file(t, pidfd, fd, link, id, flags));
+            case TTY -> {
+                for (FileEntry e : ttys.file(t, pidfd, fd, link, id, files.newId(), flags)) files.add(e);
+            }
             case EVENTFD -> files.add(FileEntry.newBuilder().setType(type).setId(id).setEfd(EventfdFileEntry.newBuilder()
                     .setId(id).setFlags(flags | (fi.eventfdSemaphore() ? EFD_SEMAPHORE : 0)).setFown(FileTable.NO_FOWN)
                     .setCounter(fi.eventfdCount())).build());

@@ -16,6 +16,7 @@ import org.jcriu.images.ImageType;
 import org.jcriu.images.ImageWriter;
 import org.jcriu.images.proto.FdTypes;
 import org.jcriu.images.proto.FileEntry;
+import org.jcriu.images.proto.RegFileEntry;
 import org.jcriu.images.proto.TermiosEntry;
 import com.google.protobuf.ByteString;
 import org.jcriu.images.proto.TtyDataEntry;
@@ -56,8 +57,11 @@ final class TtyDumper {
         this.shellJob = shellJob;
     }
 
-    /** The files.img entry of one tty fd (a new open file description, id given). */
-    FileEntry file(TaskNode t, Fd pidfd, int fd, String link, int id, int flags) throws DumpException {
+    /**
+     * The files.img entries of one tty fd (a new open file description, id given): the TTY entry, and,
+     * as CRIU 4.x writes it, a REG entry with the path it was opened by (TtyFileEntry.regf_id).
+     */
+    List<FileEntry> file(TaskNode t, Fd pidfd, int fd, String link, int id, int regId, int flags) throws DumpException {
         String what = "task " + t.pid + ": fd " + fd + " (" + link + ")";
         try (Fd copy = Pidfd.getfd(pidfd, fd)) {
             long[] st = Tty.stat(copy.fd());
@@ -74,8 +78,10 @@ final class TtyDumper {
             if (master) masters.putIfAbsent(index, what);
             else slaves.putIfAbsent(index, what);
             if (!infos.containsKey(infoId)) infos.put(infoId, info(t, copy.fd(), infoId, index, master, st));
-            return FileEntry.newBuilder().setType(FdTypes.TTY).setId(id).setTty(TtyFileEntry.newBuilder().setId(id)
-                    .setTtyInfoId(infoId).setFlags(flags).setFown(FileTable.NO_FOWN)).build();
+            FileEntry reg = FileEntry.newBuilder().setType(FdTypes.REG).setId(regId).setReg(RegFileEntry.newBuilder()
+                    .setId(regId).setFlags(flags).setPos(0).setFown(FileTable.NO_FOWN).setName(link)).build();
+            return List.of(reg, FileEntry.newBuilder().setType(FdTypes.TTY).setId(id).setTty(TtyFileEntry.newBuilder()
+                    .setId(id).setTtyInfoId(infoId).setFlags(flags).setFown(FileTable.NO_FOWN).setRegfId(regId)).build());
         } catch (Errno e) {
             throw new DumpException(what + ": " + e.getMessage(), e);
         }

@@ -120,15 +120,20 @@ final class TtyRestorer implements AutoCloseable {
                 throw new RestoreException("image tty-data.img: " + e.getMessage());
             }
         }
+        // sides are told apart by rdev and paired by pty index, not by an id convention
+        Map<Integer, TtyInfoEntry> slaveByIndex = new java.util.HashMap<>();
         for (TtyInfoEntry e : infos.values()) {
             if (e.getType() != org.jcriu.images.proto.TtyType.PTY || !e.hasPty()) {
                 throw new RestoreException("image tty-info.img: tty " + e.getId() + " is of type " + e.getType()
                         + ", not supported yet (only ptys)");
             }
+            if (e.getRdev() != (Tty.TTYAUX_MAJOR << 8 | 2)) slaveByIndex.putIfAbsent(e.getPty().getIndex(), e);
+        }
+        for (TtyInfoEntry e : infos.values()) {
             int index = e.getPty().getIndex();
             boolean master = e.getRdev() == (Tty.TTYAUX_MAJOR << 8 | 2);
             if (master) {
-                Pty p = new Pty(e, infos.get(index * 2));
+                Pty p = new Pty(e, slaveByIndex.get(index));
                 p.output = output.get(e.getId());
                 ptys.put(index, p);
             }
