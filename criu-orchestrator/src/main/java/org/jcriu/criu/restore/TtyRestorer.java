@@ -80,8 +80,13 @@ final class TtyRestorer implements AutoCloseable {
     /** Reads tty-info.img and the tty entries of files.img and makes every pty; nothing if there are none. */
     static TtyRestorer open(Path dir, boolean shellJob) throws RestoreException {
         TtyRestorer r = new TtyRestorer(shellJob);
+        long t0 = System.nanoTime();
         try {
             r.make(dir);
+            if (!r.handed.isEmpty()) {
+                Log.get().log(Log.DEBUG, r.ptys.size() + " pty(s), " + r.handed.size() + " terminal description(s) made in "
+                        + (System.nanoTime() - t0) / 1000 + " us");
+            }
         } catch (RestoreException | RuntimeException e) {
             r.close();
             throw e;
