@@ -48,6 +48,8 @@ int main(int argc, char **argv)
 	SC_SYS(grantpt(m));
 	SC_SYS(unlockpt(m));
 	int s = SC_SYS(open(ptsname(m), O_RDWR | O_NOCTTY));
+	/* an owner of its own, as a terminal handed to another user has */
+	SC_SYS(fchown(s, 4321, 1234));
 	struct termios t;
 	SC_SYS(tcgetattr(s, &t));
 	cfmakeraw(&t);
@@ -91,6 +93,10 @@ int main(int argc, char **argv)
 	sc_wait();
 
 	same_pty(m, s, "pty 1");
+	struct stat st;
+	SC_SYS(fstat(s, &st));
+	SC_CHECK(st.st_uid == 4321 && st.st_gid == 1234, "pty 1: /dev/pts node owned by %d:%d, was 4321:1234",
+		 (int)st.st_uid, (int)st.st_gid);
 	same_pty(m2, s2, "pty 2");
 	struct termios now;
 	SC_SYS(tcgetattr(s, &now));

@@ -196,8 +196,9 @@ final class TtyDumper {
             // the slave side (saved or not) carries the session too: the restore reads it there
             TtyInfoEntry.Builder si = infos.get(m.getKey() * 2);
             if (si == null) {
+                // no slave fd to ask: the owner of /dev/pts/N is unknown (the master's is /dev/ptmx's)
                 si = mi.clone().setId(m.getKey() * 2).setLocked(false).setPacketMode(false)
-                        .setRdev(slaveRdev(m.getKey()));
+                        .setRdev(slaveRdev(m.getKey())).clearUid().clearGid();
                 infos.put(m.getKey() * 2, si);
             }
             si.setSid(mi.getSid()).setPgrp(mi.getPgrp());

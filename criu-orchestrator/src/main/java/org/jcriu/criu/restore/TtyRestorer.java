@@ -243,6 +243,10 @@ final class TtyRestorer implements AutoCloseable {
             Tty.setTermios(m, t, false);
         }
         if (p.master.getPacketMode()) Tty.setInt(m, Tty.TIOCPKT, 1, "TIOCPKT");
+        if (p.slave != null && p.slave.hasUid() && p.slave.hasGid() && !p.slaves.isEmpty()) {
+            // the new /dev/pts node belongs to us: give it the saved owner (a non-root task opens it by name)
+            Tty.fchown(p.slaves.get(0).fd(), p.slave.getUid() & 0xffffffffL, p.slave.getGid() & 0xffffffffL);
+        }
         if (s.getSid() != 0) {
             p.ctty = p.slaves.isEmpty() ? peer(p, Tty.O_RDWR | Tty.O_NOCTTY | Tty.O_CLOEXEC) : p.slaves.get(0);
         }

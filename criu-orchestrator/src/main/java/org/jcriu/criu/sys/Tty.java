@@ -141,6 +141,11 @@ public final class Tty {
         }
     }
 
+    /** fchown(2): the owner of a pty slave's /dev/pts node, as grantpt(3) sets it. */
+    public static void fchown(int fd, long uid, long gid) throws Errno {
+        LibC.sys("fchown", 93, fd, uid, gid, 0, 0, 0);
+    }
+
     /** {st_dev, st_rdev, st_uid, st_gid} of an fd (struct stat of x86-64). */
     public static long[] stat(int fd) throws Errno {
         Memory st = new Memory(144);
