@@ -80,6 +80,7 @@ public final class Dumper {
     private final FdDumper.Extra extra = new FdDumper.Extra();
     private final ShmemDumper shmem = new ShmemDumper(stats);
     private final FdDumper fds = new FdDumper(files, extra, shmem);
+    private final TtyDumper ttys;
     private final MemoryDumper mem = new MemoryDumper(stats, shmem);
     private final SeccompDumper seccomp = new SeccompDumper();
     private final Map<String, Integer> nsIds = new LinkedHashMap<>();
@@ -92,6 +93,8 @@ public final class Dumper {
         this.opts = opts;
         this.dir = opts.imagesDir();
         fds.fileLocks = opts.fileLocks();
+        ttys = new TtyDumper(opts.shellJob());
+        fds.ttys = ttys;
         mem.ghosts = fds;
         mem.progress = opts.progress();
     }
@@ -133,10 +136,12 @@ public final class Dumper {
             }
             for (TaskNode t : tree) dumpTask(t);
             fds.checkPeers(opts.extUnixSk());
+            ttys.check(tree);
             nextPagesId = shmem.write(dir, nextPagesId);
             Fault.at("images");
         Log.debug("stage " + "images");
             writeCommon(pstree);
+            ttys.write(dir);
             stats.frozenTime = (System.nanoTime() - tf) / 1000;
             writeStats();
             if (opts.pidfile() != null) Files.writeString(opts.pidfile(), Integer.toString(opts.pid()));

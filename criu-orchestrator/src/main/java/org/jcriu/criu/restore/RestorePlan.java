@@ -260,7 +260,7 @@ final class RestorePlan {
                     if (file.msg(17) == null) throw new RestoreException("image files.img is corrupt: fifo id " + id + " has no fifo entry");
                     regPath(file.msg(17).u64(3), "FIFO of fd " + f.u64(4) + " of task " + t.pid);
                 }
-                if (!java.util.Set.of(FD_REG, FD_PIPE, FD_FIFO, FD_MEMFD, FD_INOTIFY, 4, 5, FD_EVENTFD, FD_EVENTPOLL, FD_SIGNALFD, FD_TIMERFD).contains(type)) {
+                if (!java.util.Set.of(FD_REG, FD_PIPE, FD_FIFO, FD_MEMFD, FD_INOTIFY, 4, 5, FD_EVENTFD, FD_EVENTPOLL, FD_SIGNALFD, FD_TIMERFD, 11 /* TTY: TtyRestorer */).contains(type)) {
                     throw new RestoreException("fd " + f.u64(4) + " of task " + t.pid + " (" + fdinfo + ") is of kind "
                             + type + ", not supported yet");
                 }

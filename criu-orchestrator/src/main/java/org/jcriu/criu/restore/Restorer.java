@@ -76,6 +76,8 @@ public final class Restorer {
     /** Shared memory the task being restored maps from another task (already filled there). */
     private final java.util.Set<Long> shmFromOthers = new java.util.HashSet<>();
     private final SeccompRestorer seccomp;
+    /** Pseudo-terminals made for the tree (TtyRestorer), open from before the tree exists until the end. */
+    private TtyRestorer ttys;
 
     private Restorer(Options opts) {
         this.opts = opts;
@@ -151,6 +153,8 @@ public final class Restorer {
         tramp = chooseTrampoline();
         awaitPrepared();
         long tFork, tEnd;
+        ttys = TtyRestorer.open(opts.imagesDir(), opts.shellJob());
+        ttys.handOver(sharedFds.where);
         try {
             createTree();
             tFork = System.nanoTime();
@@ -161,6 +165,7 @@ public final class Restorer {
                     if (!t.zombie()) restoreTask(t);
                 }
                 sharedFds.closeSpares(leaders);
+                ttys.shellForeground(plan.root);
                 finishMemfds();
             } finally {
                 removeGhosts();
@@ -172,6 +177,8 @@ public final class Restorer {
             org.jcriu.criu.net.InetSockets.restoreFailed(opts.imagesDir());
             killAll();
             throw e;
+        } finally {
+            ttys.close();
         }
         long sc = 0;
         for (RemoteTask rt : threads.values()) sc += rt.syscalls;
@@ -235,12 +242,14 @@ public final class Restorer {
         threads.put(root.pid, rt);
         setupTask(root, rt);
         dropGroupHelpers();
+        ttys.foreground(leaders, plan.tasks);
     }
 
     /** Session and group of a new task, then its children, depth first (sessions before what lives in them). */
     private void setupTask(TaskPlan t, RemoteTask rt) throws RestoreException {
         if (t.sid == t.pid) {
             check(rt.syscall(NR_setsid), "setsid() for task " + t.pid);
+            ttys.claimCtty(t, rt); // before its children exist: they inherit the controlling terminal
         } else if (t.pgid == t.pid) {
             check(rt.syscall(NR_setpgid, 0, 0), "setpgid(0, 0) for task " + t.pid);
         } else if (t.parent != null && t.pgid != t.parent.pgid) {
