@@ -1,20 +1,26 @@
 /* Test victim for compel: one kind of state per mode, checks its own results.
  *   victim MODE [N]
  * Modes: compute, threads N, nanosleep, pipe, futex, epoll, signals, idle, mem MiB, ptimer
- * (compute, with a POSIX timer signalling SIGRTMIN+4 every ms whose every siginfo is checked).
+ * (compute, with a POSIX timer signalling SIGRTMIN+4 every ms whose every siginfo is checked),
+ * strict (blocked in read() in SECCOMP_MODE_STRICT), filter (a seccomp filter makes getppid
+ * fail with errno 77; blocked in pause()).
  * Prints "ready" once set up; on SIGTERM prints "PASS n" (or "FAIL why") and exits. Every
  * blocking call's result is checked: only success, or EINTR once SIGTERM came, is right. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <linux/filter.h>
 #include <linux/futex.h>
+#include <linux/seccomp.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <time.h>
@@ -140,6 +146,44 @@ static void blocked_loop(const char *mode)
 	}
 }
 
+/* Strict mode allows read, write, exit and sigreturn only: the report is made of those. */
+static void strict_loop(void)
+{
+	int p[2];
+	char c;
+
+	if (pipe(p))
+		fail("pipe", errno);
+	fflush(stdout);
+	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_STRICT))
+		fail("PR_SET_SECCOMP", errno);
+	syscall(SYS_write, 1, "ready\n", 6);
+	while (!term) {
+		long r = syscall(SYS_read, p[0], &c, 1);
+		if (r < 0 && !(errno == EINTR && term))
+			fail("unexpected errno", errno);
+		progress[0]++;
+	}
+	const char *msg = failed ? "FAIL strict\n" : "PASS strict\n";
+	syscall(SYS_write, 1, msg, strlen(msg));
+	syscall(SYS_exit, failed);
+}
+
+/* getppid fails with errno 77: remote syscalls see it unless seccomp is suspended */
+static void filter_install(void)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getppid, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | 77),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { sizeof(f) / sizeof(f[0]), f };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog))
+		fail("seccomp filter", errno);
+}
+
 /* known content, for page dumping tests: "region ADDR LEN" on stdout */
 static void make_region(unsigned long len)
 {
@@ -248,8 +292,16 @@ int main(int argc, char **argv)
 		fflush(stdout);
 		atexit_report = 1;
 		pthread_exit(NULL);
+	} else if (!strcmp(mode, "strict")) {
+		strict_loop();
 	} else {
+		if (!strcmp(mode, "filter")) {
+			filter_install();
+			mode = "idle";
+		}
 		blocked_loop(mode);
+		if (!strcmp(argv[1], "filter") && (syscall(SYS_getppid) != -1 || errno != 77))
+			fail("filter lost", errno);
 	}
 	report();
 	return failed;

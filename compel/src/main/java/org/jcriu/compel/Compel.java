@@ -58,11 +58,11 @@ public final class Compel {
         return seize(pid, Logger.NONE);
     }
 
-    /** Like {@link #seize(int)} with a logger. */
-    public static Tracee seize(int pid, Logger log) {
+    /** Like {@link #seize(int)} with a logger and {@link SeizeOption}s. */
+    public static Tracee seize(int pid, Logger log, SeizeOption... options) {
         Tracer t = tracer(log);
         try {
-            return t.call(() -> Tracee.seize(t, pid, true));
+            return t.call(() -> Tracee.seize(t, pid, true, options));
         } catch (RuntimeException e) {
             t.close();
             throw e;

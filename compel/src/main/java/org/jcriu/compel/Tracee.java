@@ -93,7 +93,8 @@ public final class Tracee implements AutoCloseable {
 
     // ---- seize ---------------------------------------------------------------------------
 
-    static Tracee seize(Tracer tracer, int pid, boolean ownTracer) {
+    static Tracee seize(Tracer tracer, int pid, boolean ownTracer, SeizeOption... options) {
+        int extra = SeizeOption.flags(options);
         if (pid <= 0) {
             throw new IllegalArgumentException("bad pid " + pid);
         }
@@ -107,7 +108,7 @@ public final class Tracee implements AutoCloseable {
                         continue;
                     }
                     try {
-                        Ptrace.seize(tid, OPTIONS);
+                        Ptrace.seize(tid, OPTIONS | extra);
                     } catch (NoSuchProcessException e) {
                         if (tid == pid) {
                             throw e;
@@ -149,7 +150,8 @@ public final class Tracee implements AutoCloseable {
                 throw NoSuchProcessException.gone("ptrace", "task " + pid + " exited while being seized");
             }
             for (TraceeThread th : t.threads.values()) {
-                Ptrace.setOptions(th.tid, OPTIONS_AFTER);
+                Ptrace.setOptions(th.tid, OPTIONS_AFTER | extra);
+                t.options = OPTIONS_AFTER | extra;
                 th.readSigmask();
             }
             t.trapIgnored = (sigIgn(pid) & Signal.bit(Signal.SIGTRAP)) != 0;
@@ -453,6 +455,22 @@ public final class Tracee implements AutoCloseable {
             scratch = 0;
             areaSize = SCRATCH_SIZE;
             callersArea = false;
+        });
+    }
+
+    /**
+     * Adds seize options to every thread of this task now, and to tasks cloned from it under trace
+     * later, as if it had been seized with them: e.g. {@link SeizeOption#SUSPEND_SECCOMP} for a
+     * task that is about to confine itself while compel still runs code in it.
+     */
+    public void addSeizeOptions(SeizeOption... add) {
+        tracer.run(() -> {
+            options |= SeizeOption.flags(add);
+            for (TraceeThread t : threads.values()) {
+                if (!t.dead) {
+                    Ptrace.setOptions(t.tid, options);
+                }
+            }
         });
     }
 

@@ -60,10 +60,11 @@ public final class Tracer implements AutoCloseable {
      * Seizes a task and all its threads, see {@link Tracee}.
      *
      * @param pid the task (thread group) id
+     * @param options how to attach (none: a plain PTRACE_SEIZE)
      * @return the stopped task
      */
-    public Tracee seize(int pid) {
-        return call(() -> Tracee.seize(this, pid, false));
+    public Tracee seize(int pid, SeizeOption... options) {
+        return call(() -> Tracee.seize(this, pid, false, options));
     }
 
     /**

@@ -33,6 +33,10 @@ class LoopbackTest {
                 long toSrv = Raw.fillNonBlocking(peer, 1, 0, 200_000);
                 long toPeer = Raw.fillNonBlocking(srv, 2, 0, 200_000);
                 Raw.sleep(50);
+                // As criu's network lock: while no socket owns the 4-tuple (between release and
+                // restore) the peer's retransmissions and zero-window probes would be answered with
+                // RST by the kernel; under load that gap can outlast the peer's timers.
+                TestNet.lockPort(ns, Raw.localPort(c.lfd()));
                 TcpConnectionState s;
                 try (PausedSocket p = Soccr.pause(srv)) {
                     s = p.save();
@@ -47,6 +51,7 @@ class LoopbackTest {
                 assertEquals(s, back);
                 assertEquals(s.serializedSize(), s.toBytes().length);
                 try (RestoredSocket r = Soccr.restore(back, RestoreOptions.DEFAULT.withNetns(TestNet.path(ns)))) {
+                    TestNet.unlock(ns);
                     assertEquals(TcpState.ESTABLISHED, r.state());
                     assertEquals(1, Sys.getInt(r.fd(), LibC.IPPROTO_TCP, LibC.TCP_NODELAY, "nodelay"));
                     assertEquals(33, Sys.getInt(r.fd(), LibC.IPPROTO_TCP, LibC.TCP_KEEPIDLE, "keepidle"));

@@ -17,6 +17,7 @@ import org.jcriu.compel.CompelException;
 import org.jcriu.compel.Creds;
 import org.jcriu.compel.Logger;
 import org.jcriu.compel.Parasite;
+import org.jcriu.compel.SeizeOption;
 import org.jcriu.compel.Sigaction;
 import org.jcriu.compel.Tracee;
 import org.jcriu.compel.TraceeThread;
@@ -58,9 +59,12 @@ public final class CompelCli implements Callable<Integer> {
         @Option(names = {"-v", "--verbose"}, description = "log compel's steps on stderr")
         boolean verbose;
 
+        @Option(names = "--suspend-seccomp", description = "seccomp does not act on compel's syscalls (needs CAP_SYS_ADMIN)")
+        boolean suspendSeccomp;
+
         Tracee seize() {
             Logger log = verbose ? (l, m) -> System.err.println("compel: " + l.name().toLowerCase() + ": " + m) : Logger.NONE;
-            return Compel.seize(pid, log);
+            return suspendSeccomp ? Compel.seize(pid, log, SeizeOption.SUSPEND_SECCOMP) : Compel.seize(pid, log);
         }
     }
 

@@ -80,6 +80,23 @@ class CompelCliTest {
         }
     }
 
+    /** --suspend-seccomp: a strict-mode task answers getppid and the parasite, and lives on. */
+    @Test
+    void suspendSeccompOnAStrictModeTask() throws Exception {
+        Object v = victim("strict");
+        try {
+            int pid = pid(v);
+            String[] r = run("syscall", "--suspend-seccomp", "-t", Integer.toString(pid), "getppid");
+            assertEquals("0", r[0], r[2]);
+            assertTrue(Integer.parseInt(r[1].trim()) > 0, r[1]);
+            r = run("creds", "--suspend-seccomp", "-t", Integer.toString(pid));
+            assertEquals("0", r[0], r[2]);
+            assertTrue(call(v, "terminate").contains("PASS strict"));
+        } finally {
+            ((AutoCloseable) v).close();
+        }
+    }
+
     @Test
     void errorsAreOneLineAndExitOne() throws Exception {
         String[] r = run("regs", "-t", "1073741800");

@@ -1,5 +1,6 @@
 package org.jcriu.criu.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
@@ -11,10 +12,15 @@ import picocli.CommandLine.ParseResult;
 final class FailureHandler implements IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception ex, CommandLine cl, ParseResult pr) {
-        Object cmd = cl.getCommand();
+        return report(ex, cl.getCommand(), cl.getErr());
+    }
+
+    /** Reports a failed action the one way both parsers use; returns the exit code. */
+    static int report(Exception ex, Object cmd, PrintWriter err) {
         boolean verbose = cmd instanceof CommonOptions.Holder h && h.common().verbosity() >= 4;
-        cl.getErr().println("Error: " + describe(ex));
-        if (verbose) ex.printStackTrace(cl.getErr());
+        err.println("Error: " + describe(ex));
+        if (verbose) ex.printStackTrace(err);
+        err.flush();
         return 1;
     }
 

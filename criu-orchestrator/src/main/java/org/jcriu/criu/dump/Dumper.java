@@ -44,7 +44,7 @@ import org.jcriu.images.proto.RegFileEntry;
 import org.jcriu.images.proto.RemapFilePathEntry;
 import org.jcriu.images.proto.RlimitEntry;
 import org.jcriu.images.proto.SaEntry;
-import org.jcriu.images.proto.SeccompEntry;
+import org.jcriu.images.proto.SeccompMode;
 import org.jcriu.images.proto.SignalQueueEntry;
 import org.jcriu.images.proto.StatsEntry;
 import org.jcriu.images.proto.TaskCoreEntry;
@@ -80,7 +80,9 @@ public final class Dumper {
     private final FdDumper.Extra extra = new FdDumper.Extra();
     private final ShmemDumper shmem = new ShmemDumper(stats);
     private final FdDumper fds = new FdDumper(files, extra, shmem);
+    private final TtyDumper ttys;
     private final MemoryDumper mem = new MemoryDumper(stats, shmem);
+    private final SeccompDumper seccomp = new SeccompDumper();
     private final Map<String, Integer> nsIds = new LinkedHashMap<>();
     private final Map<String, Integer> kobjNext = new HashMap<>();
     private final List<int[]> kobjSeen = new ArrayList<>(); // {type, pid, id}
@@ -91,6 +93,8 @@ public final class Dumper {
         this.opts = opts;
         this.dir = opts.imagesDir();
         fds.fileLocks = opts.fileLocks();
+        ttys = new TtyDumper(opts.shellJob());
+        fds.ttys = ttys;
         mem.ghosts = fds;
         mem.progress = opts.progress();
     }
@@ -132,10 +136,12 @@ public final class Dumper {
             }
             for (TaskNode t : tree) dumpTask(t);
             fds.checkPeers(opts.extUnixSk());
+            ttys.check(tree);
             nextPagesId = shmem.write(dir, nextPagesId);
             Fault.at("images");
         Log.debug("stage " + "images");
             writeCommon(pstree);
+            ttys.write(dir);
             stats.frozenTime = (System.nanoTime() - tf) / 1000;
             writeStats();
             if (opts.pidfile() != null) Files.writeString(opts.pidfile(), Integer.toString(opts.pid()));
@@ -234,10 +240,6 @@ public final class Dumper {
                         + "]), which jcriu cannot save yet");
             }
         }
-        if (status.seccompMode() != 0) {
-            throw new DumpException("task " + pid + ": uses seccomp (mode " + status.seccompMode()
-                    + "), which jcriu cannot save yet");
-        }
         // the address space as it is before compel adds its scratch area
         List<Vma> vmas = ProcMaps.readSmaps(pid);
         // registers and per-thread state
@@ -252,9 +254,24 @@ public final class Dumper {
                 throw new DumpException("task " + pid + ": thread " + tid + ": cannot read registers: " + e.getMessage(), e);
             }
         }
+        Map<Integer, int[]> seccompOf = new HashMap<>(); // tid -> {mode, its first filter to install or -1}
+        for (int tid : t.threadList()) {
+            int mode = ProcStatus.read(pid, tid).seccompMode();
+            int filter = -1;
+            if (mode == SeccompDumper.SECCOMP_MODE_FILTER) {
+                try {
+                    filter = seccomp.addThread(freezer, tid);
+                } catch (Errno e) {
+                    throw new DumpException("task " + pid + ": thread " + tid + ": cannot read its seccomp filters: "
+                            + e.getMessage(), e);
+                }
+            }
+            seccompOf.put(tid, new int[] {mode, filter});
+        }
         Fault.at("parasite");
         Log.debug("stage " + "parasite");
         TaskInfo info = new TaskInfo();
+        info.seccomp = seccompOf;
         try {
             TaskProbe probe = new TaskProbe(t.tracee);
             info.sigactions = probe.sigactions();
@@ -267,6 +284,7 @@ public final class Dumper {
             info.timers = probe.timers(posix);
             info.dumpable = probe.dumpable();
             info.childSubreaper = probe.childSubreaper();
+            info.membarrier = probe.membarrierRegistrations();
             for (int tid : t.threadList()) {
                 TraceeThread th = t.tracee.thread(tid);
                 info.sas.put(tid, probe.sigaltstack(th));
@@ -369,7 +387,8 @@ public final class Dumper {
                 .setFpregs(r.fpregs);
         for (int e = 12; e <= 14; e++) ti.addTls(ThreadRegs.emptyTls(e));
         long[] rl = robustList(tid);
-        CredsEntry creds = creds(ts).toBuilder().setSecbits(info.secbits.get(tid)).build();
+        CredsEntry creds = creds(ts).toBuilder().setSecbits(info.secbits.get(tid))
+                .setNoNewPrivs(ts.noNewPrivs() ? 1 : 0).build();
         ThreadCoreEntry.Builder tc = ThreadCoreEntry.newBuilder().setFutexRla(rl[0]).setFutexRlaLen((int) rl[1])
                 .setSchedNice(tst.nice).setSchedPolicy(tst.policy)
                 .setSas(info.sas.get(tid))
@@ -380,6 +399,10 @@ public final class Dumper {
         if (pds != 0) tc.setPdeathSig(pds);
         if (!leader) tc.setBlkSigset(r.sigmask);
         if (r.rseq != null) tc.setRseqEntry(r.rseq);
+        int[] sc = info.seccomp.getOrDefault(tid, new int[] {0, -1});
+        if (sc[0] != SeccompDumper.SECCOMP_MODE_DISABLED) tc.setSeccompMode(SeccompMode.forNumber(sc[0]));
+        if (sc[1] >= 0) tc.setSeccompFilter(sc[1]);
+        tc.setTimerslackNs(ProcMisc.timerslackNs(tid));
         CoreEntry.Builder core = CoreEntry.newBuilder().setMtype(CoreEntry.March.X86_64).setThreadInfo(ti);
         if (leader) {
             TaskCoreEntry.Builder task = TaskCoreEntry.newBuilder()
@@ -389,6 +412,8 @@ public final class Dumper {
                     .setSignalsS(pendingSignals(tid, true, List.of())).setLoginuid((int) ProcMisc.loginuid(pid))
                     .setOomScoreAdj(ProcMisc.oomScoreAdj(pid)).addAllSigactions(info.sigactions)
                     .setChildSubreaper(info.childSubreaper);
+            if (t.stopped && t.stopSignal != 0) task.setStopSigno(t.stopSignal);
+            if (info.membarrier != 0) task.setMembarrierRegistrationMask(info.membarrier);
             core.setTc(task);
         }
         core.setThreadCore(tc);
@@ -445,10 +470,13 @@ public final class Dumper {
         TaskTimersEntry timers;
         int dumpable = 1;
         boolean childSubreaper;
+        int membarrier;
         final Map<Integer, ThreadSasEntry> sas = new HashMap<>();
         final Map<Integer, Long> clearTid = new HashMap<>();
         final Map<Integer, Integer> secbits = new HashMap<>();
         final Map<Integer, Integer> pdeathsig = new HashMap<>();
+        /** tid -> {seccomp mode, index in seccomp.img of its first filter to install (oldest) or -1} */
+        Map<Integer, int[]> seccomp = Map.of();
     }
 
 
@@ -550,9 +578,7 @@ public final class Dumper {
                 o.writeRaw(((ByteBuffer) g[1]).rewind());
             }
         }
-        try (ImageWriter o = ImageWriter.create(dir.resolve("seccomp.img"), ImageType.SECCOMP)) {
-            o.write(SeccompEntry.newBuilder().build());
-        }
+        seccomp.write(dir);
         long[] mono = Clock.now(1), boot = Clock.now(7);
         try (ImageWriter o = ImageWriter.create(dir.resolve("timens-0.img"), ImageType.TIMENS)) {
             o.write(TimensEntry.newBuilder().setMonotonic(Timespec.newBuilder().setTvSec(mono[0]).setTvNsec(mono[1]))

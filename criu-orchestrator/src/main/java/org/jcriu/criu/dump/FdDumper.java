@@ -96,6 +96,8 @@ final class FdDumper {
     private final ShmemDumper shmem;
     /** --file-locks given: save locks; else a lock fails the dump. */
     boolean fileLocks;
+    /** pseudo-terminal fds and their tty-info.img entries */
+    TtyDumper ttys;
 
     FdDumper(FileTable files, Extra extra, ShmemDumper shmem) {
         this.files = files;
@@ -150,6 +152,7 @@ final class FdDumper {
         if (link.startsWith("/")) {
             if (link.startsWith("/dev/pts/") || link.startsWith("/dev/tty") || link.equals("/dev/console")
                     || link.equals("/dev/ptmx")) {
+                // which terminal it is (pty master or slave, or one jcriu refuses) is the TtyDumper's question
                 return FdTypes.TTY;
             }
             return FdTypes.REG;
@@ -201,6 +204,9 @@ final class FdDumper {
             case INOTIFY -> files.add(inotify(t, fi, id, flags));
             case UNIXSK -> files.add(socket(t, pidfd, fd, link, fi, id, flags));
             case INETSK -> files.add(extra.inet.entry(t.pid, fd, id, flags));
+            case TTY -> {
+                for (FileEntry e : ttys.file(t, pidfd, fd, link, id, files.newId(), flags)) files.add(e);
+            }
             case EVENTFD -> files.add(FileEntry.newBuilder().setType(type).setId(id).setEfd(EventfdFileEntry.newBuilder()
                     .setId(id).setFlags(flags | (fi.eventfdSemaphore() ? EFD_SEMAPHORE : 0)).setFown(FileTable.NO_FOWN)
                     .setCounter(fi.eventfdCount())).build());

@@ -9,12 +9,14 @@ import java.util.List;
 import java.util.Map;
 import org.jcriu.criu.proc.ProcFs;
 import org.jcriu.criu.proc.ProcStat;
+import org.jcriu.criu.proc.ProcStatus;
 import org.jcriu.criu.sys.Errno;
 import org.jcriu.criu.sys.Trace;
 import org.jcriu.criu.util.Log;
 import org.jcriu.compel.Compel;
 import org.jcriu.compel.CompelException;
 import org.jcriu.compel.Logger;
+import org.jcriu.compel.SeizeOption;
 import org.jcriu.compel.Tracee;
 import org.jcriu.compel.TraceeThread;
 import org.jcriu.compel.Tracer;
@@ -28,10 +30,17 @@ import org.jcriu.compel.Tracer;
  * before); {@link #kill()} SIGKILLs every process and waits until each is dead.
  */
 final class Freezer {
+    private static final int CAP_SYS_ADMIN = 21;
     private final Map<Integer, TaskNode> tasks = new LinkedHashMap<>();
     private final List<Tracee> seized = new ArrayList<>();
     private Tracer tracer;
     private TaskNode root;
+    /**
+     * Seccomp must not act on compel's remote syscalls and parasite (strict mode would kill the
+     * task): every task is seized with PTRACE_O_SUSPEND_SECCOMP when we may (CAP_SYS_ADMIN),
+     * whatever its mode, so a task entering seccomp while the tree is frozen is covered too.
+     */
+    private boolean suspendSeccomp;
 
     /** Seizes the tree rooted at pid; on failure everything seized so far is released. */
     TaskNode freeze(int rootPid) throws DumpException {
@@ -39,6 +48,7 @@ final class Freezer {
             ProcStat rs = ProcStat.read(rootPid);
             if (rs.isZombie()) throw new DumpException("task " + rootPid + " is a zombie; cannot dump its tree");
             tracer = Compel.tracerOnThisThread(Freezer::log); // no hand-over per ptrace call
+            suspendSeccomp = (ProcStatus.read((int) ProcessHandle.current().pid()).capEff() & (1L << CAP_SYS_ADMIN)) != 0;
             root = new TaskNode(rootPid, null);
             tasks.put(rootPid, root);
             for (int pass = 0; ; pass++) {
@@ -83,7 +93,7 @@ final class Freezer {
                 t.zombie = true;
             } else if (t.tracee == null) {
                 try {
-                    t.tracee = tracer.seize(t.pid);
+                    t.tracee = suspendSeccomp ? tracer.seize(t.pid, SeizeOption.SUSPEND_SECCOMP) : tracer.seize(t.pid);
                 } catch (CompelException e) {
                     if (!ProcFs.exists(t.pid)) throw new DumpException("task " + t.pid + " exited while being frozen");
                     if (ProcStat.read(t.pid).isZombie()) {

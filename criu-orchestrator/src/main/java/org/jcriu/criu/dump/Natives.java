@@ -3,6 +3,7 @@ package org.jcriu.criu.dump;
 import org.jcriu.criu.proc.Fdinfo;
 import org.jcriu.criu.proc.Namespaces;
 import org.jcriu.criu.proc.ProcMaps;
+import org.jcriu.criu.proc.ProcFs;
 import org.jcriu.criu.proc.ProcMisc;
 import org.jcriu.criu.proc.ProcStat;
 import org.jcriu.criu.proc.ProcStatus;
@@ -31,10 +32,15 @@ public final class Natives {
     private Natives() {}
 
     private static Thread background;
+    private static volatile boolean parsersDone;
+
+    /** What smaps adds under each maps line, as far as the parser cares. */
+    private static final String SMAPS_LINES = "Rss:                   4 kB\nVmFlags: rd ex mr mw me dw\n";
 
     /**
-     * Starts the warm-up on a thread of its own (the CLI calls it first thing, so it
-     * runs while the command line is parsed and the images directory is made).
+     * Starts the native half of the warm-up on a thread of its own (the CLI calls it
+     * first thing, so it runs while the command line is parsed and the images
+     * directory is made).
      */
     public static synchronized void startInBackground() {
         if (background != null) return;
@@ -43,16 +49,23 @@ public final class Natives {
         background.start();
     }
 
-    /** Waits for the background warm-up if one was started, else runs it here. */
+    /**
+     * Warms up what the background thread does not (the /proc parsers and the protobuf
+     * builders) on this thread, then waits for the background thread's native bindings;
+     * without a background thread, does both here. The dumper calls it right before
+     * freezing, when it has nothing else to do: on two cores the halves overlap.
+     */
     static void warmUp() {
         Thread b;
         synchronized (Natives.class) {
             b = background;
         }
-        if (b == null) {
-            run();
-            return;
+        if (b == null) run();
+        if (!parsersDone) {
+            parsers();
+            parsersDone = true; // a service dumps many times: once is enough
         }
+        if (b == null) return;
         try {
             b.join();
         } catch (InterruptedException e) {
@@ -60,6 +73,24 @@ public final class Natives {
         }
     }
 
+    /**
+     * The first few areas of our maps as smaps text: the parser's code paths on a
+     * handful of lines. Our own smaps (a JVM: hundreds of areas, a page-table walk
+     * each) took 20 to 50 ms, paid again on the wall of every dump.
+     */
+    private static String someAreas(String maps, String after) {
+        StringBuilder b = new StringBuilder();
+        int from = 0;
+        for (int n = 0; n < 4; n++) {
+            int nl = maps.indexOf('\n', from);
+            if (nl < 0) break;
+            b.append(maps, from, nl + 1).append(after);
+            from = nl + 1;
+        }
+        return b.toString();
+    }
+
+    /** The native bindings: JNA's start (about half a short dump's warm-up) and the ioctls. */
     private static void run() {
         int self = (int) ProcessHandle.current().pid();
         try {
@@ -68,18 +99,25 @@ public final class Natives {
             // only the loading matters
         }
         Clock.now(1);
+        try (PagemapScan s = new PagemapScan(self)) {
+            Vma v = ProcMaps.parseMaps(someAreas(ProcFs.read(self, "maps"), "")).get(0);
+            s.scan(v.start(), Math.min(v.end(), v.start() + (64 << 12)), true, (a, b) -> 0);
+        } catch (Exception | LinkageError e) {
+            // a warm-up only
+        }
+    }
+
+    /** The /proc parsers and the protobuf builders the dump uses, on small inputs. */
+    private static void parsers() {
+        int self = (int) ProcessHandle.current().pid();
         try {
             ProcStat.read(self);
             ProcStatus.read(self);
-            java.util.List<Vma> vmas = ProcMaps.readSmaps(self);
+            ProcMaps.parseSmaps(someAreas(ProcFs.read(self, "maps"), SMAPS_LINES));
             Fdinfo.read(self, 0);
             ProcMisc.limits(self);
             ProcMisc.auxv(self);
             Namespaces.inode(self, "net");
-            try (PagemapScan s = new PagemapScan(self)) {
-                Vma v = vmas.get(vmas.size() / 2);
-                s.scan(v.start(), Math.min(v.end(), v.start() + (64 << 12)), true, (a, b) -> 0);
-            }
             ThreadRegs.emptyTls(12);
             byte[] b = CoreEntry.newBuilder().setMtype(CoreEntry.March.X86_64)
                     .setTc(TaskCoreEntry.newBuilder().setTaskState(1).setExitCode(0).setPersonality(0).setFlags(0)

@@ -18,7 +18,8 @@ import org.jcriu.images.proto.ThreadSasEntry;
  * What only the task itself can tell, asked by remote syscalls that compel runs in
  * the stopped task (its scratch area holds the out-arguments; compel removes it
  * at resume, kill or detach): sigactions, itimers, POSIX timers, dumpable,
- * securebits, and per thread the sigaltstack and the clear_child_tid address.
+ * child subreaper, membarrier registrations, and per thread securebits, the
+ * sigaltstack, the parent-death signal and the clear_child_tid address.
  */
 final class TaskProbe {
     private static final int PR_GET_CHILD_SUBREAPER = 37;
@@ -108,6 +109,19 @@ final class TaskProbe {
         check("sigaltstack", th.syscall(Syscalls.number("sigaltstack"), 0, scratch));
         ByteBuffer b = read(24);
         return ThreadSasEntry.newBuilder().setSsSp(b.getLong(0)).setSsFlags(b.getInt(8)).setSsSize(b.getLong(16)).build();
+    }
+
+    /** MEMBARRIER_CMD_GET_REGISTRATIONS (Linux 6.3) */
+    private static final int MEMBARRIER_CMD_GET_REGISTRATIONS = 1 << 9;
+
+    /**
+     * membarrier(MEMBARRIER_CMD_GET_REGISTRATIONS): the MEMBARRIER_CMD_REGISTER_* commands the mm
+     * has been registered with; 0 on a kernel without the command (EINVAL).
+     */
+    int membarrierRegistrations() throws DumpException {
+        long r = tracee.syscall(Syscalls.number("membarrier"), MEMBARRIER_CMD_GET_REGISTRATIONS, 0, 0);
+        if (r == -22) return 0;
+        return (int) check("membarrier(MEMBARRIER_CMD_GET_REGISTRATIONS)", r);
     }
 
     /** prctl(PR_GET_CHILD_SUBREAPER, &flag). */

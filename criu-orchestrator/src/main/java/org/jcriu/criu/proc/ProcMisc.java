@@ -46,6 +46,14 @@ public final class ProcMisc {
         return Integer.parseInt(ProcFs.read(pid, "oom_score_adj").trim());
     }
 
+    /**
+     * A thread's timer slack in ns: /proc/TID/timerslack_ns (the file exists only at the top
+     * level, and /proc/TID names the thread itself, not its group).
+     */
+    public static long timerslackNs(int tid) throws IOException {
+        return Long.parseLong(ProcFs.read(tid, "timerslack_ns").trim());
+    }
+
     /** /proc/PID/task/TID/comm without the newline. */
     public static String comm(int pid, int tid) throws IOException {
         return ProcFs.read(ProcFs.task(pid, tid).resolve("comm")).strip();

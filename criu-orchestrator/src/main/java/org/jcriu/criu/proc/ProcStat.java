@@ -14,7 +14,8 @@ public final class ProcStat {
     /** Field 4. */ public final int ppid;
     /** Field 5. */ public final int pgid;
     /** Field 6. */ public final int sid;
-    /** Field 7. */ public final int ttyNr;
+    /** Field 7: the controlling terminal, kernel-encoded device number (0: none). */ public final int ttyNr;
+    /** Field 8: the foreground process group of the controlling terminal (-1: none). */ public final int tpgid;
     /** Field 9: PF_* flags. */ public final long flags;
     /** Field 19. */ public final int nice;
     /** Field 20. */ public final int numThreads;
@@ -47,6 +48,7 @@ public final class ProcStat {
         pgid = (int) num(f, 5);
         sid = (int) num(f, 6);
         ttyNr = (int) num(f, 7);
+        tpgid = (int) num(f, 8);
         flags = num(f, 9);
         nice = (int) num(f, 19);
         numThreads = (int) num(f, 20);

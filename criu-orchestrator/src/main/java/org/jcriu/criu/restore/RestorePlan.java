@@ -293,7 +293,8 @@ final class RestorePlan {
                     if (!file.hasFifo()) throw new RestoreException("image files.img is corrupt: fifo id " + id + " has no fifo entry");
                     regPath(uint(file.getFifo().getRegfId()), "FIFO of fd " + fdNo + " of task " + t.pid);
                 }
-                if (!java.util.Set.of(FD_REG, FD_PIPE, FD_FIFO, FD_MEMFD, FD_INOTIFY, FD_INETSK, FD_UNIXSK, FD_EVENTFD, FD_EVENTPOLL, FD_SIGNALFD, FD_TIMERFD).contains(type)) {
+                if (!java.util.Set.of(FD_REG, FD_PIPE, FD_FIFO, FD_MEMFD, FD_INOTIFY, FD_INETSK, FD_UNIXSK, FD_EVENTFD, FD_EVENTPOLL,
+                        FD_SIGNALFD, FD_TIMERFD, 11 /* TTY: TtyRestorer */).contains(type)) {
                     throw new RestoreException("fd " + fdNo + " of task " + t.pid + " (" + fdinfo + ") is of kind "
                             + type + ", not supported yet");
                 }

@@ -92,9 +92,13 @@ public final class Restorer {
     private final Map<Long, long[]> sharedAnon = new HashMap<>();
     /** Shared memory the task being restored maps from another task (already filled there). */
     private final java.util.Set<Long> shmFromOthers = new java.util.HashSet<>();
+    private final SeccompRestorer seccomp;
+    /** Pseudo-terminals made for the tree (TtyRestorer), open from before the tree exists until the end. */
+    private TtyRestorer ttys;
 
     private Restorer(Options opts) {
         this.opts = opts;
+        this.seccomp = new SeccompRestorer(opts.imagesDir());
     }
 
     /**
@@ -173,6 +177,8 @@ public final class Restorer {
         area = chooseArea();
         awaitPrepared();
         long tFork, tEnd;
+        ttys = TtyRestorer.open(opts.imagesDir(), opts.shellJob());
+        ttys.handOver(sharedFds.where);
         tracer = Compel.tracerOnThisThread(Restorer::compelLog);
         try {
             createTree();
@@ -184,6 +190,7 @@ public final class Restorer {
                     if (!t.zombie()) restoreTask(t);
                 }
                 sharedFds.closeSpares(leaders, remote);
+                ttys.shellForeground(plan.root);
                 finishMemfds();
             } finally {
                 removeGhosts();
@@ -202,6 +209,7 @@ public final class Restorer {
             throw e;
         } finally {
             tracer.close();
+            ttys.close();
         }
         return new Result(plan.root.pid, tFork - t0, tEnd - t0, plan.totalPages, remote.syscalls(), roundTrips);
     }
@@ -277,12 +285,14 @@ public final class Restorer {
         threads.put(root.pid, rt);
         setupTask(root, rt);
         dropGroupHelpers();
+        ttys.foreground(leaders, plan.tasks);
     }
 
     /** Session and group of a new task, then its children, depth first (sessions before what lives in them). */
     private void setupTask(TaskPlan t, TraceeThread rt) throws RestoreException {
         if (t.sid == t.pid) {
             remote.syscall(rt, "setsid() for task " + t.pid, NR_setsid);
+            ttys.claimCtty(t, rt); // before its children exist: they inherit the controlling terminal
         } else if (t.pgid == t.pid) {
             remote.syscall(rt, "setpgid(0, 0) for task " + t.pid, NR_setpgid, 0, 0);
         } else if (t.parent != null && t.pgid != t.parent.pgid) {

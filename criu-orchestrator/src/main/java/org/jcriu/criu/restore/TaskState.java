@@ -71,12 +71,16 @@ final class TaskState {
     }
 
     static final int NR_setpriority = 141, NR_sched_setscheduler = 144;
-    static final int PR_SET_PDEATHSIG = 1, PR_SET_DUMPABLE = 4, PR_SET_CHILD_SUBREAPER = 36, PR_SET_THP_DISABLE = 41;
+    static final int PR_SET_PDEATHSIG = 1, PR_SET_DUMPABLE = 4, PR_SET_CHILD_SUBREAPER = 36, PR_SET_THP_DISABLE = 41,
+            PR_SET_TIMERSLACK = 29;
 
-    /** Per-thread scheduling and parent-death signal, from thread_core. */
+    /** Per-thread scheduling, parent-death signal and timer slack, from thread_core. */
     static void threadMisc(SyscallBatch b, ThreadCoreEntry th, int tid) {
         if (th == null) return;
         if (th.getPdeathSig() != 0) b.op("prctl(PR_SET_PDEATHSIG)", NR_prctl, PR_SET_PDEATHSIG, uint(th.getPdeathSig()), 0, 0, 0);
+        if (th.getTimerslackNs() != 0) {
+            b.op("prctl(PR_SET_TIMERSLACK, " + th.getTimerslackNs() + ")", NR_prctl, PR_SET_TIMERSLACK, th.getTimerslackNs(), 0, 0, 0);
+        }
         long nice = th.getSchedNice();
         if (nice != 0) b.op("setpriority(" + tid + ", " + nice + ")", NR_setpriority, 0, tid, nice);
         long policy = uint(th.getSchedPolicy());
@@ -86,11 +90,22 @@ final class TaskState {
         }
     }
 
-    /** Process-wide prctl state: child subreaper, THP disabled, dumpable. */
+    static final int NR_membarrier = 324;
+    /** MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED, _PRIVATE_EXPEDITED, _SYNC_CORE, _RSEQ */
+    static final int[] MEMBARRIER_REGISTER_CMDS = {1 << 2, 1 << 4, 1 << 6, 1 << 8};
+
+    /**
+     * Process-wide state: child subreaper, THP disabled, dumpable, membarrier registrations (each
+     * bit of the mask is the MEMBARRIER_CMD_REGISTER_* command to run again).
+     */
     static void processMisc(SyscallBatch b, TaskCoreEntry tc, TaskPlan t) {
         if (tc != null && tc.getChildSubreaper()) b.op("prctl(PR_SET_CHILD_SUBREAPER)", NR_prctl, PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
         if (t.thpDisabled) b.op("prctl(PR_SET_THP_DISABLE)", NR_prctl, PR_SET_THP_DISABLE, 1, 0, 0, 0);
         if (t.dumpable >= 0 && t.dumpable != 1) b.op("prctl(PR_SET_DUMPABLE)", NR_prctl, PR_SET_DUMPABLE, t.dumpable, 0, 0, 0);
+        long membarrier = tc == null ? 0 : uint(tc.getMembarrierRegistrationMask());
+        for (int cmd : MEMBARRIER_REGISTER_CMDS) {
+            if ((membarrier & cmd) != 0) b.op("membarrier(register 0x" + Integer.toHexString(cmd) + ")", NR_membarrier, cmd, 0, 0);
+        }
     }
 
     /** Credentials of one thread, from thread_core.creds. */

@@ -65,7 +65,7 @@ public final class Log implements AutoCloseable {
     public void log(int lvl, String msg) {
         if (lvl > level) return;
         long us = (System.nanoTime() - start) / 1000;
-        String prefix = String.format("(%02d.%06d) ", us / 1_000_000, us % 1_000_000);
+        String prefix = prefix(us);
         String tag = switch (lvl) {
             case ERROR -> "Error: ";
             case WARN -> "Warn: ";
@@ -74,6 +74,16 @@ public final class Log implements AutoCloseable {
         synchronized (out) {
             out.println(prefix + tag + msg);
         }
+    }
+
+    /** "(SS.UUUUUU) " without java.util.Formatter, whose locale set-up a short run would pay for. */
+    static String prefix(long us) {
+        long s = us / 1_000_000, frac = us % 1_000_000;
+        StringBuilder b = new StringBuilder(16).append('(');
+        if (s < 10) b.append('0');
+        b.append(s).append('.');
+        for (long d = 100_000; d > 1 && frac < d; d /= 10) b.append('0');
+        return b.append(frac).append(") ").toString();
     }
 
     public void log(int lvl, Supplier<String> msg) {

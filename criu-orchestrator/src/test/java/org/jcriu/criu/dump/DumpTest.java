@@ -14,6 +14,8 @@ import org.jcriu.images.proto.MmEntry;
 import org.jcriu.images.proto.PagemapEntry;
 import org.jcriu.images.proto.PagemapHead;
 import org.jcriu.images.proto.PstreeEntry;
+import org.jcriu.images.proto.SeccompEntry;
+import org.jcriu.images.proto.SeccompMode;
 import org.jcriu.images.proto.StatsEntry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -117,13 +119,38 @@ class DumpTest {
         }
     }
 
+    /**
+     * Two stacked filters and no_new_privs: seccomp.img holds the chain as CRIU does (newest
+     * first; the core names the oldest, whose prev is the newer one), the core names the mode;
+     * both crits decode it; left running, the task is as confined as before (it checks every
+     * 10 ms).
+     */
     @Test
-    void seccompFailsCleanly() throws Exception {
-        try (Victim v = Victim.start("seccomp_strictless")) {
-            DumpException e = assertThrows(DumpException.class, () -> Dumper.dump(DumpOptions.of(v.pid, dir)));
-            assertTrue(e.getMessage().contains("seccomp"), e.getMessage());
-            assertTrue(v.alive());
+    void seccompFiltersAreSaved() throws Exception {
+        try (Victim v = Victim.start("seccomp_counter")) {
+            Dumper.dump(DumpOptions.of(v.pid, dir).leaveRunning(true));
+            SeccompEntry sc = SeccompEntry.parseFrom(Images.entries(dir.resolve("seccomp.img")).get(0));
+            assertEquals(2, sc.getSeccompFiltersCount());
+            assertFalse(sc.getSeccompFilters(0).hasPrev(), "the newest filter is installed last");
+            assertEquals(0, sc.getSeccompFilters(1).getPrev(), "after the oldest, the newest");
+            assertEquals(4 * 8, sc.getSeccompFilters(0).getFilter().size(), "4 sock_filter instructions");
+            // the oldest tests getppid (110), the newest getpgid (121): the k of the JEQ at insn 1
+            assertEquals(110, sc.getSeccompFilters(1).getFilter().asReadOnlyByteBuffer()
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(8 + 4));
+            assertEquals(121, sc.getSeccompFilters(0).getFilter().asReadOnlyByteBuffer()
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(8 + 4));
+            CoreEntry core = CoreEntry.parseFrom(Images.entries(dir.resolve("core-" + v.pid + ".img")).get(0));
+            assertEquals(SeccompMode.filter, core.getThreadCore().getSeccompMode());
+            assertEquals(1, core.getThreadCore().getSeccompFilter());
+            assertEquals(1, core.getThreadCore().getCreds().getNoNewPrivs());
+            assertEquals(50_000, core.getThreadCore().getTimerslackNs());
+            Images.critDecodesAll(dir);
+            assertTrue(Images.critX(dir, "ps").contains("seccomp_counter"));
             assertFalse(v.traced());
+            String before = v.output();
+            Thread.sleep(300);
+            assertNotEquals(before, v.output(), "counting on");
+            assertFalse(v.output().contains("lost"), v.output());
         }
     }
 

@@ -38,6 +38,37 @@ class FailureTest {
         }
     }
 
+    /** Failures after the filters were read: the task runs on, as confined as before, detached. */
+    @ParameterizedTest
+    @ValueSource(strings = {"parasite", "images", "finish"})
+    void failureAfterReadingSeccompFiltersLeavesThemActing(String stage) throws Exception {
+        try (Victim v = Victim.start("seccomp_counter")) {
+            String status = seccompLines(v.pid);
+            assertTrue(status.contains("Seccomp_filters:\t2"), status);
+            System.setProperty("jcriu.dump.fault", stage);
+            try {
+                assertThrows(DumpException.class, () -> Dumper.dump(DumpOptions.of(v.pid, dir)));
+            } finally {
+                System.clearProperty("jcriu.dump.fault");
+            }
+            assertTrue(v.alive());
+            assertFalse(v.traced(), "detached after a failure");
+            assertEquals(status, seccompLines(v.pid));
+            String before = v.output();
+            Thread.sleep(300);
+            assertNotEquals(before, v.output(), "the task must go on counting");
+            assertFalse(v.output().contains("lost"), "the filters must act after the failed dump: " + v.output());
+        }
+    }
+
+    private static String seccompLines(int pid) throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (l.startsWith("Seccomp") || l.startsWith("NoNewPrivs")) sb.append(l).append('\n');
+        }
+        return sb.toString();
+    }
+
     @Test
     void killMinusNineOfTheDumperLeavesTheTaskAlive() throws Exception {
         try (Victim v = Victim.start("counter", "2")) {

@@ -6,6 +6,12 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.jcriu.criu.testing.Victim;
+import org.jcriu.images.ImageReader;
+import org.jcriu.images.ImageType;
+import org.jcriu.images.ImageWriter;
+import org.jcriu.images.proto.CoreEntry;
+import org.jcriu.images.proto.SeccompMode;
+import org.jcriu.images.proto.SeccompEntry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,6 +87,110 @@ class DumpRestoreTest {
         String[] f = stat(pid).split(" ");
         String state = f[0].equals("Z") || f[0].equals("T") ? f[0] : "alive"; // R/S/D are moments
         return state + " " + (root ? "-" : f[1]) + " " + f[2] + " " + f[3];
+    }
+
+    /**
+     * A parent with two seccomp filters and a child that inherited them and stacked two more (the
+     * newest overriding an older one's errno, so a chain put back in the wrong order shows): the
+     * dump stores 6 filters (CRIU's layout links each filter to the next newer one, so the grown
+     * chain cannot share the parent's entries), the restore rebuilds both chains with
+     * no_new_privs, and both tasks find every filter acting (they check every 10 ms).
+     */
+    @Test
+    void seccompChainsOfATreeComeBack() throws Exception {
+        try (Victim v = Victim.start("seccomp_counter", "tree")) {
+            int root = v.pid, kid = Integer.parseInt(v.output().trim().split("\\s+")[2]);
+            String rootSc = seccompLines(root), kidSc = seccompLines(kid);
+            assertTrue(rootSc.contains("Seccomp_filters:\t2") && kidSc.contains("Seccomp_filters:\t4"), rootSc + kidSc);
+            assertEquals(0, criu("dump", "-t", "" + root, "-D", dir.toString(), "-o", "dump.log"));
+            awaitPidFree(root);
+            awaitPidFree(kid);
+            try (ImageReader r = ImageReader.open(dir.resolve("seccomp.img"), ImageType.SECCOMP)) {
+                SeccompEntry sc = (SeccompEntry) r.next();
+                assertEquals(6, sc.getSeccompFiltersCount(), "the parent's 2, the child's 4: " + sc);
+            }
+            int len = v.output().length();
+            assertEquals(0, criu("restore", "-D", dir.toString(), "-d", "-o", "restore.log", "-v4"));
+            try {
+                assertEquals(rootSc, seccompLines(root));
+                assertEquals(kidSc, seccompLines(kid));
+                long end = System.currentTimeMillis() + 5000;
+                while (v.output().length() < len + 10 && System.currentTimeMillis() < end) Thread.sleep(10);
+                Thread.sleep(200);
+                assertTrue(v.output().length() > len, "no output after restore");
+                assertFalse(v.output().contains("lost"), v.output());
+            } finally {
+                killAndReap(kid);
+                killAndReap(root);
+            }
+        }
+    }
+
+    /**
+     * CRIU saves a chain that all threads share only on the leader, with TSYNC in its flags, and
+     * the other threads as disabled. Our dump of a 2-thread task whose filters went in with
+     * TSYNC is rewritten that way; the restore gives both threads the chain.
+     */
+    @Test
+    void tsyncChainInCriusLayoutReachesEveryThread() throws Exception {
+        try (Victim v = Victim.start("seccomp_counter", "threads")) {
+            int pid = v.pid;
+            java.util.List<Integer> tids = new java.util.ArrayList<>();
+            try (var st = Files.list(Path.of("/proc/" + pid + "/task"))) {
+                st.forEach(p -> tids.add(Integer.parseInt(p.getFileName().toString())));
+            }
+            assertEquals(2, tids.size());
+            int other = tids.get(0) == pid ? tids.get(1) : tids.get(0);
+            String lines = seccompLines(pid);
+            assertEquals(0, criu("dump", "-t", "" + pid, "-D", dir.toString(), "-o", "dump.log"));
+            awaitPidFree(pid);
+            SeccompEntry sc;
+            try (ImageReader r = ImageReader.open(dir.resolve("seccomp.img"), ImageType.SECCOMP)) {
+                sc = (SeccompEntry) r.next();
+            }
+            assertEquals(2, sc.getSeccompFiltersCount(), "both threads' chain once: " + sc);
+            SeccompEntry.Builder tsync = sc.toBuilder();
+            for (int i = 0; i < tsync.getSeccompFiltersCount(); i++) {
+                tsync.setSeccompFilters(i, tsync.getSeccompFilters(i).toBuilder().setFlags(tsync.getSeccompFilters(i).getFlags() | 1));
+            }
+            try (ImageWriter w = ImageWriter.create(dir.resolve("seccomp.img"), ImageType.SECCOMP)) {
+                w.write(tsync.build());
+            }
+            Path core = dir.resolve("core-" + other + ".img");
+            CoreEntry c;
+            try (ImageReader r = ImageReader.open(core, ImageType.CORE)) {
+                c = (CoreEntry) r.next();
+            }
+            assertEquals(SeccompMode.filter, c.getThreadCore().getSeccompMode());
+            try (ImageWriter w = ImageWriter.create(core, ImageType.CORE)) {
+                w.write(c.toBuilder().setThreadCore(c.getThreadCore().toBuilder().clearSeccompMode().clearSeccompFilter()).build());
+            }
+            int len = v.output().length();
+            assertEquals(0, criu("restore", "-D", dir.toString(), "-d", "-o", "restore.log", "-v4"));
+            try {
+                assertEquals(lines, seccompLines(pid));
+                assertEquals(lines, seccompLinesOf(Path.of("/proc/" + pid + "/task/" + other + "/status")));
+                long end = System.currentTimeMillis() + 5000;
+                while (v.output().length() < len + 10 && System.currentTimeMillis() < end) Thread.sleep(10);
+                Thread.sleep(200);
+                assertTrue(v.output().length() > len, "no output after restore");
+                assertFalse(v.output().contains("lost"), v.output());
+            } finally {
+                killAndReap(pid);
+            }
+        }
+    }
+
+    private static String seccompLines(int pid) throws Exception {
+        return seccompLinesOf(Path.of("/proc/" + pid + "/status"));
+    }
+
+    private static String seccompLinesOf(Path status) throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (String l : Files.readAllLines(status)) {
+            if (l.startsWith("Seccomp") || l.startsWith("NoNewPrivs")) sb.append(l).append('\n');
+        }
+        return sb.toString();
     }
 
     @Test
