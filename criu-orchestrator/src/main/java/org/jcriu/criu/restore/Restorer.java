@@ -932,6 +932,7 @@ public final class Restorer {
                 if (tcore != null) {
                     if (tcore.hasSignalsP()) TaskState.pendingSignals(b, tcore.getSignalsP(), t.pid, th.tid(), false);
                     if (tcore.hasCreds()) TaskState.creds(b, tcore.getCreds());
+                    seccomp.apply(b, th, tcore, t.pid); // the last: no_new_privs, then the filters
                 }
                 remote.run(b);
                 roundTrips++;
