@@ -93,6 +93,8 @@ public final class Dumper {
         fds.fileLocks = opts.fileLocks();
         mem.ghosts = fds;
         mem.progress = opts.progress();
+        // killing the tree lets the page copy wait until after the kill (see PinnedPages)
+        if (!opts.leaveRunning()) mem.pins = new PinnedPages(stats);
     }
 
     /** Dumps the tree rooted at opts.pid(); returns the stats written to stats-dump. */
@@ -149,6 +151,10 @@ public final class Dumper {
                 freezer.kill();
             }
             done = true;
+            // the pinned pages go to their (reserved) files now that the tree is dead;
+            // stats-dump is written again with the time that took
+            mem.drain();
+            writeStats();
             stats.wallTime = (System.nanoTime() - t0) / 1000;
             Log.info("Dumping finished successfully");
             return stats;
@@ -156,6 +162,7 @@ public final class Dumper {
             throw new DumpException(e.getMessage(), e);
         } finally {
             if (!done && extra.inet != null) extra.inet.abort();
+            if (!done) mem.discard();
             if (!done) freezer.release();
         }
     }
