@@ -145,6 +145,12 @@ public final class Dumper {
         Log.debug("stage " + "finish");
             extra.inet.finish(opts.leaveRunning());
             Log.debug("stage release/kill");
+            // pages still in pipes: should this process die between the kill and the end of
+            // the copy, the images must not restore as a task with zeroed memory, so
+            // inventory.img gets its name only once the pages are in
+            Path inventory = dir.resolve("inventory.img"), held = dir.resolve("inventory.img.part");
+            boolean hold = mem.pinned();
+            if (hold) Files.move(inventory, held, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             if (opts.leaveRunning()) {
                 freezer.release();
             } else {
@@ -155,6 +161,7 @@ public final class Dumper {
             // stats-dump is written again with the time that took
             mem.drain();
             writeStats();
+            if (hold) Files.move(held, inventory, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             stats.wallTime = (System.nanoTime() - t0) / 1000;
             Log.info("Dumping finished successfully");
             return stats;

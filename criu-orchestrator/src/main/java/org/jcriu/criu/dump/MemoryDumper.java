@@ -427,6 +427,11 @@ final class MemoryDumper {
         if (pins != null && pins.pending()) stats.memwriteTime += pins.drain() / 1000;
     }
 
+    /** True if pages wait in pipes for {@link #drain}. */
+    boolean pinned() {
+        return pins != null && pins.pending();
+    }
+
     /** Drops pinned pages (a failed dump). */
     void discard() {
         if (pins != null) pins.discard();
