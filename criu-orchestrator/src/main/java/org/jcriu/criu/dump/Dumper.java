@@ -154,6 +154,7 @@ public final class Dumper {
             if (opts.leaveRunning()) {
                 freezer.release();
             } else {
+                mem.beforeKill(tree);
                 freezer.kill();
             }
             done = true;

@@ -432,6 +432,11 @@ final class MemoryDumper {
         return pins != null && pins.pending();
     }
 
+    /** Last step before the kill when pages are pinned: see {@link PinnedPages#beforeKill}. */
+    void beforeKill(List<TaskNode> tree) throws DumpException {
+        if (pinned()) pins.beforeKill(tree);
+    }
+
     /** Drops pinned pages (a failed dump). */
     void discard() {
         if (pins != null) pins.discard();

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.jcriu.compel.Tracee;
+import org.jcriu.compel.TraceeThread;
 import org.jcriu.criu.proc.ProcFs;
 import org.jcriu.criu.sys.Errno;
 import org.jcriu.criu.sys.Fd;
@@ -41,6 +42,7 @@ final class PinnedPages {
     /** A run flag of ours (never written to the pagemap): the area is not readable by the task. */
     static final int UNREADABLE = 1 << 30;
     private static final int O_CLOEXEC = 02000000, EMFILE = 24;
+    private static final int PR_GET_TID_ADDRESS = 40, ROBUST_LIST_HEAD_SIZE = 24;
     /** threads writing pinned pages after the kill (JCRIU_DRAIN_THREADS, for measuring) */
     private static final int DRAIN_THREADS = Math.max(1, Integer.parseInt(
             System.getProperty("jcriu.drain.threads", System.getenv().getOrDefault("JCRIU_DRAIN_THREADS", "2"))));
@@ -265,6 +267,49 @@ final class PinnedPages {
                 done += n;
             }
         }
+    }
+
+    /**
+     * Right before the kill. A dying thread's kernel writes into its memory (0 at its
+     * clear_child_tid address, OWNER_DIED into the robust futexes it holds), and the pipes
+     * hold those very pages, not copies: each thread's clear_child_tid and robust list are
+     * unset first, so what is written after the kill is the memory of the frozen tree. If
+     * that fails, what was unset is put back: the dump fails and the tree runs on as before.
+     */
+    void beforeKill(List<TaskNode> tree) throws DumpException {
+        List<Object[]> undo = new ArrayList<>(); // {TraceeThread, clear_tid, robust head, robust len}
+        try {
+            for (TaskNode t : tree) {
+                if (t.zombie || t.tracee == null) continue;
+                long scratch = t.tracee.scratch();
+                for (int tid : t.threadList()) {
+                    TraceeThread th = t.tracee.thread(tid);
+                    ok(t, "prctl(PR_GET_TID_ADDRESS)", th.syscall("prctl", PR_GET_TID_ADDRESS, scratch, 0, 0, 0));
+                    long clearTid = t.tracee.readLong(scratch);
+                    Memory head = new Memory(8), len = new Memory(8);
+                    org.jcriu.criu.sys.Trace.getRobustList(tid, head, len);
+                    undo.add(new Object[] {th, clearTid, head.getLong(0), len.getLong(0)});
+                    ok(t, "set_tid_address(NULL)", th.syscall("set_tid_address", 0));
+                    ok(t, "set_robust_list(NULL)", th.syscall("set_robust_list", 0, ROBUST_LIST_HEAD_SIZE));
+                }
+            }
+        } catch (DumpException | Errno | RuntimeException e) {
+            for (Object[] u : undo) {
+                TraceeThread th = (TraceeThread) u[0];
+                try {
+                    th.syscall("set_tid_address", (Long) u[1]);
+                    th.syscall("set_robust_list", (Long) u[2], (Long) u[3]);
+                } catch (RuntimeException again) {
+                    Log.warn("thread " + th.tid() + ": cannot put back its clear_child_tid/robust list: " + again.getMessage());
+                }
+            }
+            if (e instanceof DumpException d) throw d;
+            throw new DumpException("cannot prepare the tree's threads for the kill: " + e.getMessage(), e);
+        }
+    }
+
+    private static void ok(TaskNode t, String call, long r) throws DumpException {
+        if (r < 0 && r > -4096) throw new DumpException("task " + t.pid + ": " + call + " failed with error(" + -r + ")");
     }
 
     /** True if pages wait in pipes. */
