@@ -319,17 +319,23 @@ final class PinnedPages {
 
     /**
      * Splices every pipe into its file (after the kill); returns the time it took, ns. Two
-     * threads take alternate pieces: the copy into fresh page-cache pages is CPU-bound, and
+     * threads take alternate pipes: the copy into fresh page-cache pages is CPU-bound, and
      * both cores are free once the tree is dead.
      */
     long drain() throws IOException {
         long t0 = System.nanoTime();
         try {
-            List<Object[]> jobs = new ArrayList<>(); // {Target, Piece}
+            // a job is one pipe: its pieces must be read in order by one thread
+            List<Object[]> jobs = new ArrayList<>(); // {Target, List<Piece>}
             long bytes = 0;
             for (Target tg : targets) {
+                List<Piece> cur = null;
                 for (Piece p : tg.pieces) {
-                    jobs.add(new Object[] {tg, p});
+                    if (cur == null || cur.get(0).pipe() != p.pipe()) {
+                        cur = new ArrayList<>();
+                        jobs.add(new Object[] {tg, cur});
+                    }
+                    cur.add(p);
                     bytes += p.len();
                 }
             }
@@ -365,8 +371,9 @@ final class PinnedPages {
                     if (err[0] != null) return;
                 }
                 Target tg = (Target) jobs.get(j)[0];
-                Piece p = (Piece) jobs.get(j)[1];
-                tg.file.spliceFrom(p.pipe().fd(), p.fileOff(), p.len());
+                @SuppressWarnings("unchecked")
+                List<Piece> pieces = (List<Piece>) jobs.get(j)[1];
+                for (Piece p : pieces) tg.file.spliceFrom(p.pipe().fd(), p.fileOff(), p.len());
             }
         } catch (IOException e) {
             synchronized (err) {
