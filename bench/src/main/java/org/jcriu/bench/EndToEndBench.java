@@ -49,7 +49,10 @@ public final class EndToEndBench {
         List<Tool> tools = new ArrayList<>();
         tools.add(new Tool("jcriu", root.resolve("criu-orchestrator/bin/criu")));
         String other = System.getenv("CRIU");
-        if (other != null && !other.isBlank()) tools.add(new Tool("criu", Path.of(other)));
+        // CRIU_NAME labels that column (e.g. "copy" for a wrapper running jcriu's other page path)
+        if (other != null && !other.isBlank()) {
+            tools.add(new Tool(System.getenv().getOrDefault("CRIU_NAME", "criu"), Path.of(other)));
+        }
 
         PrintStream out = System.out;
         out.printf("# jcriu end-to-end benchmark: %d runs each, %d cores, kernel %s%n", runs,
@@ -64,13 +67,16 @@ public final class EndToEndBench {
                     Map<String, Double> lim = Limits.measure(nativeDir.resolve("limits"), bytes);
                     out.printf("%nlimits at %s: %s (GB/s)%n", size, lim);
                 }
+                // the tools alternate run by run: on a shared machine the load changes by the
+                // minute, and an A/B taken one block after the other measures the load
                 List<List<Sample>> all = new ArrayList<>();
-                for (Tool t : tools) {
-                    List<Sample> samples = new ArrayList<>();
-                    for (int r = 0; r < runs; r++) {
-                        samples.add(once(t, nativeDir.resolve("touch"), bytes, size.equals("small"), base.resolve(t.name() + "-" + size + "-" + r)));
+                for (Tool t : tools) all.add(new ArrayList<>());
+                for (int r = 0; r < runs; r++) {
+                    for (int k = 0; k < tools.size(); k++) {
+                        Tool t = tools.get(k);
+                        all.get(k).add(once(t, nativeDir.resolve("touch"), bytes, size.equals("small"),
+                                base.resolve(t.name() + "-" + size + "-" + r)));
                     }
-                    all.add(samples);
                 }
                 Table.print(out, size + " on " + dir, tools.stream().map(Tool::name).toList(), all);
             }

@@ -97,6 +97,8 @@ public final class Dumper {
         fds.ttys = ttys;
         mem.ghosts = fds;
         mem.progress = opts.progress();
+        // killing the tree lets the page copy wait until after the kill (see PinnedPages)
+        if (!opts.leaveRunning()) mem.pins = new PinnedPages(stats);
     }
 
     /** Dumps the tree rooted at opts.pid(); returns the stats written to stats-dump. */
@@ -149,12 +151,24 @@ public final class Dumper {
         Log.debug("stage " + "finish");
             extra.inet.finish(opts.leaveRunning());
             Log.debug("stage release/kill");
+            // pages still in pipes: should this process die between the kill and the end of
+            // the copy, the images must not restore as a task with zeroed memory, so
+            // inventory.img gets its name only once the pages are in
+            Path inventory = dir.resolve("inventory.img"), held = dir.resolve("inventory.img.part");
+            boolean hold = mem.pinned();
+            if (hold) Files.move(inventory, held, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             if (opts.leaveRunning()) {
                 freezer.release();
             } else {
+                mem.beforeKill(tree);
                 freezer.kill();
             }
             done = true;
+            // the pinned pages go to their (reserved) files now that the tree is dead;
+            // stats-dump is written again with the time that took
+            mem.drain();
+            writeStats();
+            if (hold) Files.move(held, inventory, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             stats.wallTime = (System.nanoTime() - t0) / 1000;
             Log.info("Dumping finished successfully");
             return stats;
@@ -162,6 +176,7 @@ public final class Dumper {
             throw new DumpException(e.getMessage(), e);
         } finally {
             if (!done && extra.inet != null) extra.inet.abort();
+            if (!done) mem.discard();
             if (!done) freezer.release();
         }
     }

@@ -27,8 +27,10 @@ import org.jcriu.images.proto.VmaEntry;
 
 /**
  * A task's address space: VmaEntry per area (mm-PID.img) and the pages worth
- * saving (pagemap-PID.img + pages-N.img). Pages go task -> direct buffer
- * (process_vm_readv) -> FileChannel.write: never through the Java heap.
+ * saving (pagemap-PID.img + pages-N.img). When the tree is killed, pages go task ->
+ * pipe (vmsplice, no copy, {@link PinnedPages}) -> file after the kill; with
+ * --leave-running, task -> direct buffer (process_vm_readv) -> FileChannel.write
+ * before the resume. Never through the Java heap.
  */
 final class MemoryDumper {
     static final int PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
@@ -47,6 +49,12 @@ final class MemoryDumper {
     private final ProcessMem pm = new ProcessMem();
 
     private final ShmemDumper shmem;
+    /**
+     * Set when the dump kills the tree: pages are pinned in pipes while frozen and
+     * written after the kill ({@link #drain}). Null with --leave-running, whose pages must
+     * be copied before the tree runs again.
+     */
+    PinnedPages pins;
     /** saves unlinked mapped files as ghost files */
     FdDumper ghosts;
 
@@ -231,7 +239,7 @@ final class MemoryDumper {
                 }
                 boolean lazy = (st & VMA_ANON_PRIVATE) != 0 && (st & VMA_AREA_VDSO) == 0
                         && (a.entry().getFlags() & MAP_LOCKED) == 0;
-                int f = PE_PRESENT | (lazy ? PE_LAZY : 0);
+                int f = PE_PRESENT | (lazy ? PE_LAZY : 0) | (a.vma().read() ? 0 : PinnedPages.UNREADABLE);
                 stats.pagesScanned += a.vma().pages();
                 ps.scan(a.vma().start(), a.vma().end(), true, (s, e) -> {
                     r.add(s, e - s, f);
@@ -247,12 +255,20 @@ final class MemoryDumper {
         try (ImageWriter pmi = ImageWriter.create(dir.resolve("pagemap-" + t.pid + ".img"), ImageType.PAGEMAP)) {
             pmi.write(PagemapHead.newBuilder().setPagesId(pagesId).build());
             for (int i = 0; i < r.n; i++) {
-                pmi.write(PagemapEntry.newBuilder().setVaddr(r.addr[i]).setCompatNrPages(0).setFlags(r.flags[i])
+                pmi.write(PagemapEntry.newBuilder().setVaddr(r.addr[i]).setCompatNrPages(0)
+                        .setFlags(r.flags[i] & ~PinnedPages.UNREADABLE)
                         .setNrPages(r.len[i] >>> 12).build());
                 if ((r.flags[i] & PE_LAZY) != 0) stats.pagesLazy += r.len[i] >>> 12;
             }
         }
-        if ("mmap".equals(System.getProperty("jcriu.pages.writer", System.getenv("JCRIU_PAGES_WRITER")))) {
+        String how = System.getProperty("jcriu.pages.writer", System.getenv("JCRIU_PAGES_WRITER"));
+        if (pins != null && !"copy".equals(how) && !"mmap".equals(how)) {
+            long t0 = System.nanoTime();
+            pins.pin(t, r, dir.resolve("pages-" + pagesId + ".img"));
+            stats.memdumpTime += (System.nanoTime() - t0) / 1000;
+            return;
+        }
+        if ("mmap".equals(how)) {
             writeMapped(t, r, dir, pagesId);
             return;
         }
@@ -404,6 +420,26 @@ final class MemoryDumper {
             stats.pagesWritten += total >>> 12;
             stats.memdumpTime += (System.nanoTime() - t0) / 1000;
         }
+    }
+
+    /** Writes the pinned pages into their files (after the kill); adds the time to memwrite. */
+    void drain() throws IOException {
+        if (pins != null && pins.pending()) stats.memwriteTime += pins.drain() / 1000;
+    }
+
+    /** True if pages wait in pipes for {@link #drain}. */
+    boolean pinned() {
+        return pins != null && pins.pending();
+    }
+
+    /** Last step before the kill when pages are pinned: see {@link PinnedPages#beforeKill}. */
+    void beforeKill(List<TaskNode> tree) throws DumpException {
+        if (pinned()) pins.beforeKill(tree);
+    }
+
+    /** Drops pinned pages (a failed dump). */
+    void discard() {
+        if (pins != null) pins.discard();
     }
 
     private FileChannel mem;

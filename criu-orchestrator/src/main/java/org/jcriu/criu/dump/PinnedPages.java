@@ -1,0 +1,409 @@
+package org.jcriu.criu.dump;
+
+import com.sun.jna.Memory;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.jcriu.compel.Tracee;
+import org.jcriu.compel.TraceeThread;
+import org.jcriu.criu.proc.ProcFs;
+import org.jcriu.criu.sys.Errno;
+import org.jcriu.criu.sys.Fd;
+import org.jcriu.criu.sys.ImageFile;
+import org.jcriu.criu.sys.Pidfd;
+import org.jcriu.criu.sys.Pipes;
+import org.jcriu.criu.util.Log;
+
+/**
+ * The page path of a dump that kills the tree. While the tree is frozen, the task itself
+ * vmsplices its pages into pipes (a remote syscall: the pipes then hold references to the
+ * pages, nothing is copied) and the space of pages-N.img is reserved; once the tree is
+ * killed, {@link #drain} splices the pipes into the files. The one copy of the pages thus
+ * happens after the kill, outside the frozen window. Everything that can fail for a
+ * reason other than an I/O error (space, pipes, the task's own refusal) fails before the
+ * kill, while the tree can still be released.
+ *
+ * <p>Pages of areas the task cannot read (PROT_NONE, write-only), which vmsplice refuses,
+ * are copied through /proc/PID/mem into the file at once, as are the rest of a run
+ * vmsplice stops in.
+ */
+final class PinnedPages {
+    /**
+     * Largest pipe asked for: 64 Ki slots of one page each. The kernel allocates the slot
+     * array with kmalloc, whose 4 MiB limit (40-byte slots) refuses 128 Ki slots.
+     */
+    private static final int MAX_PIPE = 256 << 20, MIN_PIPE = 1 << 20;
+    /** UIO_MAXIOV: most iovecs one vmsplice takes */
+    private static final int IOVS = 1024;
+    /** A run flag of ours (never written to the pagemap): the area is not readable by the task. */
+    static final int UNREADABLE = 1 << 30;
+    private static final int O_CLOEXEC = 02000000, EMFILE = 24;
+    private static final int PR_GET_TID_ADDRESS = 40, ROBUST_LIST_HEAD_SIZE = 24;
+    /** threads writing pinned pages after the kill (JCRIU_DRAIN_THREADS, for measuring) */
+    private static final int DRAIN_THREADS = Math.max(1, Integer.parseInt(
+            System.getProperty("jcriu.drain.threads", System.getenv().getOrDefault("JCRIU_DRAIN_THREADS", "2"))));
+
+    /** A stretch of one pipe's content and where it goes in the file. */
+    private record Piece(Fd pipe, long fileOff, long len) {}
+
+    /** One pages-N.img: the file, reserved to its final size, and what fills it. */
+    private static final class Target {
+        final ImageFile file;
+        final List<Piece> pieces = new ArrayList<>();
+        final List<Fd> pipes = new ArrayList<>();
+
+        Target(ImageFile file) {
+            this.file = file;
+        }
+
+        void close() {
+            for (Fd p : pipes) p.close();
+            file.close();
+        }
+    }
+
+    private final DumpStats stats;
+    private final List<Target> targets = new ArrayList<>();
+    private final ByteBuffer iov = ByteBuffer.allocateDirect(16 * IOVS).order(ByteOrder.nativeOrder());
+    private final ByteBuffer two = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder());
+    private Memory copyBuf;
+    /** fds of ours open in the task being pinned */
+    private final List<Integer> remoteFds = new ArrayList<>();
+    /** the largest pipe size the kernel still may grant */
+    private int maxPipe = MAX_PIPE;
+    /** bytes already promised on tmpfs, where fallocate would allocate (and zero) every page now */
+    private long tmpfsPromised;
+
+    PinnedPages(DumpStats stats) {
+        this.stats = stats;
+    }
+
+    /**
+     * Pins task t's runs (in file order) into pipes and reserves {@code file}. Runs flagged
+     * {@link #UNREADABLE} are copied now.
+     */
+    void pin(TaskNode t, MemoryDumper.Runs r, Path file) throws IOException, DumpException {
+        long total = r.bytes();
+        Target tg = new Target(ImageFile.create(file));
+        targets.add(tg);
+        reserve(tg, file, total);
+        long readable = 0;
+        for (int i = 0; i < r.n; i++) if ((r.flags[i] & UNREADABLE) == 0) readable += r.len[i];
+        Tracee tr = t.tracee;
+        long scratch = tr.scratch();
+        try (Fd pidfd = Pidfd.open(t.pid)) {
+            int i = 0;
+            long inRun = 0, fileOff = 0;
+            Fd pipe = null, pipeW = null, relay = null;
+            int remoteW = -1, relaySize = 0;
+            long free = 0, pipeSize = 0, pieceOff = 0, pieceLen = 0;
+            try {
+                while (i < r.n) {
+                    boolean copy = (r.flags[i] & UNREADABLE) != 0;
+                    if (!copy && relay == null) {
+                        // one pipe in the task; each vmsplice into it is moved at once into
+                        // a pipe of ours (pipe to pipe, splice moves the page references):
+                        // one remote syscall per pipe's worth instead of two
+                        int[] p = newPipe(tr, scratch, pidfd, readable);
+                        relay = new Fd(p[0]);
+                        remoteW = p[1];
+                        relaySize = p[2];
+                    }
+                    if (!copy && free == 0) {
+                        if (pieceLen > 0) tg.pieces.add(new Piece(pipe, pieceOff, pieceLen));
+                        pieceLen = 0;
+                        if (pipeW != null) pipeW.close();
+                        Fd[] lp = Pipes.pipe(Pipes.O_CLOEXEC);
+                        pipe = lp[0];
+                        pipeW = lp[1];
+                        tg.pipes.add(pipe);
+                        int size;
+                        try {
+                            size = Pipes.setSize(pipeW, relaySize);
+                        } catch (Errno e) {
+                            size = Pipes.size(pipeW);
+                        }
+                        free = Math.min(size, relaySize);
+                        pipeSize = free;
+                        pieceOff = fileOff;
+                        stats.pagePipeBufs++;
+                    }
+                    long n = 0;
+                    if (!copy) {
+                        n = vmsplice(tr, scratch, remoteW, r, i, inRun, free);
+                        if (n < 0 && n != -Errno.EFAULT) {
+                            throw new DumpException("task " + t.pid + ": vmsplice of its pages failed with error(" + -n
+                                    + ") at 0x" + Long.toHexString(r.addr[i] + inRun));
+                        }
+                        if (n == 0 && free < pipeSize) {
+                            free = 0; // the pipe is fuller than we counted: take a new one
+                            continue;
+                        }
+                    }
+                    if (n > 0) {
+                        Pipes.spliceAll(relay.fd(), pipeW.fd(), n);
+                        if (pieceLen == 0) pieceOff = fileOff;
+                        pieceLen += n;
+                        free -= n;
+                        fileOff += n;
+                        readable -= n;
+                        // advance the cursor by n bytes
+                        while (n > 0) {
+                            long take = Math.min(n, r.len[i] - inRun);
+                            n -= take;
+                            inRun += take;
+                            if (inRun == r.len[i]) {
+                                i++;
+                                inRun = 0;
+                            }
+                        }
+                        continue;
+                    }
+                    // unreadable, or vmsplice stopped at this run (EFAULT): copy the rest of the run now
+                    if (pieceLen > 0) tg.pieces.add(new Piece(pipe, pieceOff, pieceLen));
+                    pieceLen = 0;
+                    long rest = r.len[i] - inRun;
+                    copy(t, tg.file, r.addr[i] + inRun, rest, fileOff);
+                    if (!copy) readable -= rest;
+                    fileOff += rest;
+                    i++;
+                    inRun = 0;
+                }
+                if (pieceLen > 0) tg.pieces.add(new Piece(pipe, pieceOff, pieceLen));
+            } finally {
+                closeRemote(tr);
+                if (relay != null) relay.close();
+                if (pipeW != null) pipeW.close();
+            }
+        }
+        stats.pagesWritten += total >>> 12;
+        Log.debug("task " + t.pid + ": " + (total >>> 20) + " MiB pinned in " + tg.pipes.size() + " pipes of up to "
+                + (maxPipe >> 10) + " KiB");
+    }
+
+    /**
+     * The space is the file's before the kill: fallocate, except on tmpfs, where fallocate
+     * would allocate and zero every page inside the frozen window (0.3 to 0.6 s per GiB here);
+     * there the free space is checked instead.
+     */
+    private void reserve(Target tg, Path file, long total) throws IOException, DumpException {
+        if (total == 0) return;
+        java.nio.file.FileStore fs = Files.getFileStore(file);
+        if ("tmpfs".equals(fs.type())) {
+            tmpfsPromised += total;
+            if (fs.getUsableSpace() < tmpfsPromised) {
+                throw new DumpException(file + ": " + tmpfsPromised + " bytes of pages do not fit in the "
+                        + fs.getUsableSpace() + " bytes free on " + fs);
+            }
+            return;
+        }
+        try {
+            tg.file.reserve(total);
+        } catch (Errno e) {
+            throw new DumpException(file + ": cannot reserve " + total + " bytes for the pages: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A pipe made by the task (pipe2 as a remote syscall), whose read end we take with
+     * pidfd_getfd: {local read end, remote write end, size}. The task's two ends stay open
+     * until {@link #closeRemote}, which closes them all in a few close_range calls: one
+     * remote syscall fewer per pipe (without CAP_SYS_RESOURCE a pipe holds at most
+     * pipe-max-size, 1 MiB by default: 1024 pipes per GiB).
+     */
+    private int[] newPipe(Tracee tr, long scratch, Fd pidfd, long want) throws IOException, DumpException {
+        long r = tr.syscall("pipe2", scratch, O_CLOEXEC);
+        if (r == -EMFILE && !remoteFds.isEmpty()) {
+            closeRemote(tr); // the task's fd limit: its pipes already taken can go
+            r = tr.syscall("pipe2", scratch, O_CLOEXEC);
+        }
+        if (r < 0) throw new DumpException("task " + tr.pid() + ": pipe2 failed with error(" + -r + ")");
+        two.clear();
+        if (tr.readMemory(scratch, two) != 8) throw new DumpException("task " + tr.pid() + ": cannot read its pipe fds");
+        int rfd = two.getInt(0), wfd = two.getInt(4);
+        remoteFds.add(rfd);
+        remoteFds.add(wfd);
+        Fd local = Pidfd.getfd(pidfd, rfd);
+        int size = 0;
+        long target = Long.highestOneBit(Math.max(MIN_PIPE, Math.min(maxPipe, want)) * 2 - 1);
+        for (long s = Math.min(target, maxPipe); s >= MIN_PIPE && size == 0; s >>= 1) {
+            try {
+                size = Pipes.setSize(local, (int) s);
+            } catch (Errno e) {
+                maxPipe = (int) (s >> 1); // not asked again for this dump
+                Log.debug("F_SETPIPE_SZ " + s + ": " + e.getMessage());
+            }
+        }
+        if (size == 0) size = Pipes.size(local);
+        return new int[] {local.fd(), wfd, size};
+    }
+
+    /** Closes the fds we made in the task: close_range over each stretch of consecutive numbers. */
+    private void closeRemote(Tracee tr) {
+        if (remoteFds.isEmpty()) return;
+        int[] fds = remoteFds.stream().mapToInt(Integer::intValue).sorted().toArray();
+        remoteFds.clear();
+        for (int a = 0; a < fds.length; ) {
+            int b = a;
+            while (b + 1 < fds.length && fds[b + 1] == fds[b] + 1) b++;
+            long r = fds[a] == fds[b] ? tr.syscall("close", fds[a]) : tr.syscall("close_range", fds[a], fds[b], 0);
+            if (r < 0) Log.warn("task " + tr.pid() + ": cannot close fds " + fds[a] + ".." + fds[b] + ": error(" + -r + ")");
+            a = b + 1;
+        }
+    }
+
+    /** One vmsplice in the task of at most {@code free} bytes from the cursor: bytes moved or -errno. */
+    private long vmsplice(Tracee tr, long scratch, int wfd, MemoryDumper.Runs r, int i, long inRun, long free) {
+        iov.clear();
+        int k = 0;
+        long want = 0;
+        for (int j = i; j < r.n && k < IOVS && want < free && (r.flags[j] & UNREADABLE) == 0; j++, k++) {
+            long from = j == i ? inRun : 0;
+            long take = Math.min(r.len[j] - from, free - want);
+            iov.putLong(r.addr[j] + from).putLong(take);
+            want += take;
+        }
+        iov.flip();
+        if (tr.writeMemory(scratch, iov) != 16 * k) return -Errno.EFAULT;
+        long n = tr.syscall("vmsplice", wfd, scratch, k, Pipes.SPLICE_F_NONBLOCK);
+        return n == -Errno.EAGAIN ? 0 : n;
+    }
+
+    /** Copies len bytes at addr in the task through /proc/PID/mem to the file at fileOff. */
+    private void copy(TaskNode t, ImageFile out, long addr, long len, long fileOff) throws IOException, DumpException {
+        if (copyBuf == null) copyBuf = new Memory(1 << 20);
+        try (ImageFile mem = ImageFile.read(ProcFs.pid(t.pid).resolve("mem"))) {
+            for (long done = 0; done < len; ) {
+                long n = mem.pread(copyBuf, Math.min(copyBuf.size(), len - done), addr + done);
+                if (n <= 0) {
+                    throw new DumpException("task " + t.pid + ": cannot read memory at 0x" + Long.toHexString(addr + done));
+                }
+                out.pwriteAll(copyBuf, n, fileOff + done);
+                done += n;
+            }
+        }
+    }
+
+    /**
+     * Right before the kill. A dying thread's kernel writes into its memory (0 at its
+     * clear_child_tid address, OWNER_DIED into the robust futexes it holds), and the pipes
+     * hold those very pages, not copies: each thread's clear_child_tid and robust list are
+     * unset first, so what is written after the kill is the memory of the frozen tree. If
+     * that fails, what was unset is put back: the dump fails and the tree runs on as before.
+     */
+    void beforeKill(List<TaskNode> tree) throws DumpException {
+        List<Object[]> undo = new ArrayList<>(); // {TraceeThread, clear_tid, robust head, robust len}
+        try {
+            for (TaskNode t : tree) {
+                if (t.zombie || t.tracee == null) continue;
+                long scratch = t.tracee.scratch();
+                for (int tid : t.threadList()) {
+                    TraceeThread th = t.tracee.thread(tid);
+                    ok(t, "prctl(PR_GET_TID_ADDRESS)", th.syscall("prctl", PR_GET_TID_ADDRESS, scratch, 0, 0, 0));
+                    long clearTid = t.tracee.readLong(scratch);
+                    Memory head = new Memory(8), len = new Memory(8);
+                    org.jcriu.criu.sys.Trace.getRobustList(tid, head, len);
+                    undo.add(new Object[] {th, clearTid, head.getLong(0), len.getLong(0)});
+                    ok(t, "set_tid_address(NULL)", th.syscall("set_tid_address", 0));
+                    ok(t, "set_robust_list(NULL)", th.syscall("set_robust_list", 0, ROBUST_LIST_HEAD_SIZE));
+                }
+            }
+        } catch (DumpException | Errno | RuntimeException e) {
+            for (Object[] u : undo) {
+                TraceeThread th = (TraceeThread) u[0];
+                try {
+                    th.syscall("set_tid_address", (Long) u[1]);
+                    th.syscall("set_robust_list", (Long) u[2], (Long) u[3]);
+                } catch (RuntimeException again) {
+                    Log.warn("thread " + th.tid() + ": cannot put back its clear_child_tid/robust list: " + again.getMessage());
+                }
+            }
+            if (e instanceof DumpException d) throw d;
+            throw new DumpException("cannot prepare the tree's threads for the kill: " + e.getMessage(), e);
+        }
+    }
+
+    private static void ok(TaskNode t, String call, long r) throws DumpException {
+        if (r < 0 && r > -4096) throw new DumpException("task " + t.pid + ": " + call + " failed with error(" + -r + ")");
+    }
+
+    /** True if pages wait in pipes. */
+    boolean pending() {
+        return !targets.isEmpty();
+    }
+
+    /**
+     * Splices every pipe into its file (after the kill); returns the time it took, ns. Two
+     * threads take alternate pipes: the copy into fresh page-cache pages is CPU-bound, and
+     * both cores are free once the tree is dead.
+     */
+    long drain() throws IOException {
+        long t0 = System.nanoTime();
+        try {
+            // a job is one pipe: its pieces must be read in order by one thread
+            List<Object[]> jobs = new ArrayList<>(); // {Target, List<Piece>}
+            long bytes = 0;
+            for (Target tg : targets) {
+                List<Piece> cur = null;
+                for (Piece p : tg.pieces) {
+                    if (cur == null || cur.get(0).pipe() != p.pipe()) {
+                        cur = new ArrayList<>();
+                        jobs.add(new Object[] {tg, cur});
+                    }
+                    cur.add(p);
+                    bytes += p.len();
+                }
+            }
+            int threads = bytes >= (64L << 20) ? DRAIN_THREADS : 1;
+            IOException[] err = new IOException[1];
+            Thread[] helpers = new Thread[threads - 1];
+            for (int h = 0; h < helpers.length; h++) {
+                int from = h + 1;
+                helpers[h] = new Thread(() -> drainEvery(jobs, from, threads, err), "jcriu-pages-drain");
+                helpers[h].setDaemon(true);
+                helpers[h].start();
+            }
+            drainEvery(jobs, 0, threads, err);
+            for (Thread h : helpers) {
+                try {
+                    h.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while writing pages", e);
+                }
+            }
+            if (err[0] != null) throw err[0];
+        } finally {
+            discard();
+        }
+        return System.nanoTime() - t0;
+    }
+
+    private static void drainEvery(List<Object[]> jobs, int from, int step, IOException[] err) {
+        try {
+            for (int j = from; j < jobs.size(); j += step) {
+                synchronized (err) {
+                    if (err[0] != null) return;
+                }
+                Target tg = (Target) jobs.get(j)[0];
+                @SuppressWarnings("unchecked")
+                List<Piece> pieces = (List<Piece>) jobs.get(j)[1];
+                for (Piece p : pieces) tg.file.spliceFrom(p.pipe().fd(), p.fileOff(), p.len());
+            }
+        } catch (IOException e) {
+            synchronized (err) {
+                if (err[0] == null) err[0] = e;
+            }
+        }
+    }
+
+    /** Drops the pipes (and with them the page references) and closes the files. Safe twice. */
+    void discard() {
+        for (Target tg : targets) tg.close();
+        targets.clear();
+    }
+}
