@@ -956,6 +956,29 @@ public final class Restorer {
             TraceeThread rt = all.get(i);
             rt.tracee().detach(stopped.contains(rt.tid()) ? Tracee.AfterDetach.STOPPED : Tracee.AfterDetach.AS_FOUND);
         }
+        awaitZombies();
+    }
+
+    /**
+     * A zombie runs its exit_group only once detached: wait (up to 2 s) until each shows Z, so
+     * that whoever looks right after the restore returns sees the tree as it was saved.
+     */
+    private void awaitZombies() {
+        long end = System.nanoTime() + 2_000_000_000L;
+        for (TaskPlan t : plan.tasks) {
+            if (!t.zombie()) continue;
+            Path stat = Path.of("/proc/" + t.pid + "/stat");
+            while (System.nanoTime() < end) {
+                try {
+                    String st = Files.readString(stat);
+                    char c = st.charAt(st.lastIndexOf(')') + 2);
+                    if (c == 'Z' || c == 'X') break;
+                } catch (IOException | RuntimeException gone) {
+                    break; // reaped already
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+            }
+        }
     }
 
     /** Saved registers (restartable syscalls handled), xstate and signal mask into a stopped thread. */
