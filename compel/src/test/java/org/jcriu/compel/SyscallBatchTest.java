@@ -63,8 +63,8 @@ class SyscallBatchTest {
                 int th = h.op("gettid", Syscalls.number("gettid"));
                 a.start();
                 h.start();
+                assertEquals(-1, h.finish()); // the leader's last (see SyscallBatch)
                 assertEquals(-1, a.finish());
-                assertEquals(-1, h.finish());
                 assertEquals(v.pid, a.result(ta));
                 assertEquals(helper.tid(), h.result(th));
             });
@@ -74,8 +74,8 @@ class SyscallBatchTest {
     }
 
     /**
-     * The other thread stops at its trap while the leader still runs: waiting for the leader (which
-     * reaps exited siblings meanwhile) must leave that stop for the other thread's own wait.
+     * The other thread stops at its trap while the leader still runs: its batch is finished first,
+     * the leader's last (the documented order), and both results come back.
      */
     @Test
     void aSiblingStoppingFirstIsNotLost() throws Exception {
@@ -93,8 +93,8 @@ class SyscallBatchTest {
                         int th = h.op("gettid", Syscalls.number("gettid"));
                         a.start();
                         h.start();
-                        assertEquals(-1, a.finish());
                         assertEquals(-1, h.finish());
+                        assertEquals(-1, a.finish());
                         assertEquals(helper.tid(), h.result(th));
                     }));
             assertFalse(helper.isDead());

@@ -52,23 +52,16 @@ public final class Wait {
     private static final ThreadLocal<Memory> SIGINFO = ThreadLocal.withInitial(() -> new Memory(128));
     private static final int WAITID = Syscalls.number("waitid");
 
-    /** waitid: leave the child waitable (only look) */
-    public static final int WNOWAIT = 0x01000000;
-    /** si_code of a waitid result: exited, killed, dumped core (the others are stops) */
-    static final int CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3;
-
     /**
-     * Collects the exit of {@code tid} if it has exited, without touching its stops. waitid
-     * reports a ptrace stop even without WSTOPPED ("traditionally we see ptrace'd stopped tasks
-     * regardless of options", kernel/exit.c), so it first only looks (WNOWAIT) and reaps only an
-     * exit: a stop stays for the wait of whoever runs that thread.
+     * Collects the exit of {@code tid} if it has exited, without touching its stops
+     * (waitid(P_PID, tid, WEXITED | WNOHANG | __WALL)).
      *
      * @return true if it had exited (now reaped) or is not ours to wait for any more
      */
     public static boolean reapExit(int tid) {
         Memory info = SIGINFO.get();
         info.setInt(12, 0); // si_pid
-        long r = Kernel.raw(WAITID, P_PID, tid, com.sun.jna.Pointer.nativeValue(info), WEXITED | WNOHANG | __WALL | WNOWAIT, 0, 0);
+        long r = Kernel.raw(WAITID, P_PID, tid, com.sun.jna.Pointer.nativeValue(info), WEXITED | WNOHANG | __WALL, 0, 0);
         if (r == -1) {
             int e = Errno.last();
             if (e == Errno.ECHILD) {
@@ -79,12 +72,7 @@ public final class Wait {
             }
             throw ErrnoException.of("waitid", e);
         }
-        int code = info.getInt(8);
-        if (info.getInt(12) != tid || (code != CLD_EXITED && code != CLD_KILLED && code != CLD_DUMPED)) {
-            return false; // nothing, or a stop: not ours to take
-        }
-        Kernel.raw(WAITID, P_PID, tid, com.sun.jna.Pointer.nativeValue(info), WEXITED | WNOHANG | __WALL, 0, 0);
-        return true;
+        return info.getInt(12) == tid;
     }
 
     /** @return the pid part of a {@link #waitpid} result */

@@ -706,7 +706,9 @@ public final class Restorer {
                 }
                 for (SyscallBatch b : bs) if (b.size() > 0) b.start();
                 RestoreException failed = null;
-                for (int w = 0; w < workers; w++) {
+                // the leader's batch is finished last: compel's wait for a leader with live threads
+                // reaps their exits, which would also take a helper's trap stop (see SyscallBatch)
+                for (int w = workers - 1; w >= 0; w--) {
                     if (sizes[w] == 0) continue;
                     try {
                         remote.finish(bs[w], sizes[w]);
