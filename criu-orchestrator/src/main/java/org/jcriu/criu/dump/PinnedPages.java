@@ -8,6 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jcriu.compel.Tracee;
 import org.jcriu.compel.TraceeThread;
 import org.jcriu.criu.proc.ProcFs;
@@ -23,7 +27,10 @@ import org.jcriu.criu.util.Log;
  * vmsplices its pages into pipes (a remote syscall: the pipes then hold references to the
  * pages, nothing is copied) and the space of pages-N.img is reserved; once the tree is
  * killed, {@link #drain} splices the pipes into the files. The one copy of the pages thus
- * happens after the kill, outside the frozen window. Everything that can fail for a
+ * happens outside the frozen window, or beside it: each pipe, once full, is handed to an
+ * early writer thread that splices it into the file while the tree is still frozen, on the
+ * core the pinning leaves idle (the pinning thread mostly waits for ptrace round trips), so
+ * that after the kill only the pipes not yet written remain. Everything that can fail for a
  * reason other than an I/O error (space, pipes, the task's own refusal) fails before the
  * kill, while the tree can still be released.
  *
@@ -47,14 +54,23 @@ final class PinnedPages {
     private static final int DRAIN_THREADS = Math.max(1, Integer.parseInt(
             System.getProperty("jcriu.drain.threads", System.getenv().getOrDefault("JCRIU_DRAIN_THREADS", "2"))));
 
+    /** write full pipes while the tree is still frozen (JCRIU_EARLY_WRITE=0 turns it off, for measuring) */
+    private static final boolean EARLY_WRITE = !"0".equals(
+            System.getProperty("jcriu.early.write", System.getenv().getOrDefault("JCRIU_EARLY_WRITE", "1")));
+
     /** A stretch of one pipe's content and where it goes in the file. */
     private record Piece(Fd pipe, long fileOff, long len) {}
+
+    /** One full pipe's pieces, in order: one thread writes them all. */
+    private record Job(Target target, List<Piece> pieces) {}
 
     /** One pages-N.img: the file, reserved to its final size, and what fills it. */
     private static final class Target {
         final ImageFile file;
         final List<Piece> pieces = new ArrayList<>();
         final List<Fd> pipes = new ArrayList<>();
+        /** pieces before this index are in jobs already */
+        int queued;
 
         Target(ImageFile file) {
             this.file = file;
@@ -73,6 +89,15 @@ final class PinnedPages {
     private Memory copyBuf;
     /** fds of ours open in the task being pinned */
     private final List<Integer> remoteFds = new ArrayList<>();
+    /** full pipes waiting to be written, in the order they were filled */
+    private final LinkedBlockingQueue<Job> ready = new LinkedBlockingQueue<>();
+    /** no job will come any more (the kill happened, or the dump is given up) */
+    private volatile boolean closed;
+    private volatile boolean abandoned;
+    private final AtomicReference<IOException> writeError = new AtomicReference<>();
+    /** ns the early writer spent writing */
+    private final AtomicLong earlyNanos = new AtomicLong();
+    private Thread earlyWriter;
     /** the largest pipe size the kernel still may grant */
     private int maxPipe = MAX_PIPE;
     /** bytes already promised on tmpfs, where fallocate would allocate (and zero) every page now */
@@ -116,6 +141,7 @@ final class PinnedPages {
                     if (!copy && free == 0) {
                         if (pieceLen > 0) tg.pieces.add(new Piece(pipe, pieceOff, pieceLen));
                         pieceLen = 0;
+                        queue(tg); // the pipe is full: its pages can go to the file now
                         if (pipeW != null) pipeW.close();
                         Fd[] lp = Pipes.pipe(Pipes.O_CLOEXEC);
                         pipe = lp[0];
@@ -174,6 +200,7 @@ final class PinnedPages {
                     inRun = 0;
                 }
                 if (pieceLen > 0) tg.pieces.add(new Piece(pipe, pieceOff, pieceLen));
+                queue(tg);
             } finally {
                 closeRemote(tr);
                 if (relay != null) relay.close();
@@ -183,6 +210,43 @@ final class PinnedPages {
         stats.pagesWritten += total >>> 12;
         Log.debug("task " + t.pid + ": " + (total >>> 20) + " MiB pinned in " + tg.pipes.size() + " pipes of up to "
                 + (maxPipe >> 10) + " KiB");
+    }
+
+    /** Hands the pieces of tg not yet queued (one pipe's, all full) to the writers. */
+    private void queue(Target tg) {
+        if (tg.queued == tg.pieces.size()) return;
+        ready.add(new Job(tg, new ArrayList<>(tg.pieces.subList(tg.queued, tg.pieces.size()))));
+        tg.queued = tg.pieces.size();
+        if (EARLY_WRITE && earlyWriter == null) {
+            earlyWriter = new Thread(() -> {
+                long t0 = System.nanoTime();
+                write(true);
+                earlyNanos.addAndGet(System.nanoTime() - t0);
+            }, "jcriu-pages-early");
+            earlyWriter.setDaemon(true);
+            earlyWriter.start();
+        }
+    }
+
+    /**
+     * Writes queued jobs until none is left; with {@code follow}, also waits for more until
+     * the queue is closed (the early writer). The first error stops every writer.
+     */
+    private void write(boolean follow) {
+        try {
+            while (writeError.get() == null && !abandoned) {
+                Job j = follow && !closed ? ready.poll(5, TimeUnit.MILLISECONDS) : ready.poll();
+                if (j == null) {
+                    if (!follow || closed) return;
+                    continue;
+                }
+                for (Piece p : j.pieces()) j.target().file.spliceFrom(p.pipe().fd(), p.fileOff(), p.len());
+            }
+        } catch (IOException e) {
+            writeError.compareAndSet(null, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -296,6 +360,7 @@ final class PinnedPages {
      * that fails, what was unset is put back: the dump fails and the tree runs on as before.
      */
     void beforeKill(List<TaskNode> tree) throws DumpException {
+        checkWrites();
         List<Object[]> undo = new ArrayList<>(); // {TraceeThread, clear_tid, robust head, robust len}
         try {
             for (TaskNode t : tree) {
@@ -337,72 +402,62 @@ final class PinnedPages {
     }
 
     /**
-     * Splices every pipe into its file (after the kill); returns the time it took, ns. Two
-     * threads take alternate pipes: the copy into fresh page-cache pages is CPU-bound, and
-     * both cores are free once the tree is dead.
+     * Splices the pipes not yet written into their files (after the kill); returns the time
+     * spent writing pages, ns: this call's wall time plus the early writer's busy time. Two
+     * threads take the remaining pipes: the copy into fresh page-cache pages is CPU-bound,
+     * and both cores are free once the tree is dead.
      */
     long drain() throws IOException {
         long t0 = System.nanoTime();
         try {
-            // a job is one pipe: its pieces must be read in order by one thread
-            List<Object[]> jobs = new ArrayList<>(); // {Target, List<Piece>}
-            long bytes = 0;
-            for (Target tg : targets) {
-                List<Piece> cur = null;
-                for (Piece p : tg.pieces) {
-                    if (cur == null || cur.get(0).pipe() != p.pipe()) {
-                        cur = new ArrayList<>();
-                        jobs.add(new Object[] {tg, cur});
-                    }
-                    cur.add(p);
-                    bytes += p.len();
-                }
-            }
-            int threads = bytes >= (64L << 20) ? DRAIN_THREADS : 1;
-            IOException[] err = new IOException[1];
+            closed = true; // the early writer finishes what is queued, beside the helpers
+            long left = 0;
+            for (Job j : ready) for (Piece p : j.pieces()) left += p.len();
+            int threads = left >= (64L << 20) ? DRAIN_THREADS : 1;
             Thread[] helpers = new Thread[threads - 1];
             for (int h = 0; h < helpers.length; h++) {
-                int from = h + 1;
-                helpers[h] = new Thread(() -> drainEvery(jobs, from, threads, err), "jcriu-pages-drain");
+                helpers[h] = new Thread(() -> write(false), "jcriu-pages-drain");
                 helpers[h].setDaemon(true);
                 helpers[h].start();
             }
-            drainEvery(jobs, 0, threads, err);
-            for (Thread h : helpers) {
-                try {
-                    h.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted while writing pages", e);
-                }
+            write(false);
+            try {
+                for (Thread h : helpers) h.join();
+                if (earlyWriter != null) earlyWriter.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while writing pages", e);
             }
-            if (err[0] != null) throw err[0];
+            IOException e = writeError.get();
+            if (e != null) throw e;
+            if (!ready.isEmpty()) throw new IOException("pages left unwritten in " + ready.size() + " pipes");
         } finally {
             discard();
         }
-        return System.nanoTime() - t0;
+        return System.nanoTime() - t0 + earlyNanos.get();
     }
 
-    private static void drainEvery(List<Object[]> jobs, int from, int step, IOException[] err) {
-        try {
-            for (int j = from; j < jobs.size(); j += step) {
-                synchronized (err) {
-                    if (err[0] != null) return;
-                }
-                Target tg = (Target) jobs.get(j)[0];
-                @SuppressWarnings("unchecked")
-                List<Piece> pieces = (List<Piece>) jobs.get(j)[1];
-                for (Piece p : pieces) tg.file.spliceFrom(p.pipe().fd(), p.fileOff(), p.len());
-            }
-        } catch (IOException e) {
-            synchronized (err) {
-                if (err[0] == null) err[0] = e;
-            }
-        }
+    /**
+     * Before the kill: an error of the early writer (no space, an I/O error) fails the dump
+     * while the tree can still be released.
+     */
+    void checkWrites() throws DumpException {
+        IOException e = writeError.get();
+        if (e != null) throw new DumpException("writing pages: " + e.getMessage(), e);
     }
 
     /** Drops the pipes (and with them the page references) and closes the files. Safe twice. */
     void discard() {
+        abandoned = true;
+        closed = true;
+        if (earlyWriter != null) {
+            try {
+                earlyWriter.join(); // it stops after its current piece: the fds stay valid until then
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        ready.clear();
         for (Target tg : targets) tg.close();
         targets.clear();
     }
