@@ -51,11 +51,7 @@ class SyscallBatchTest {
     @Test
     void batchesOfTwoThreadsRunAtOnce() throws Exception {
         try (Victim v = Victim.start("idle"); Tracee t = Compel.seize(v.pid)) {
-            ByteBuffer ca = ByteBuffer.allocateDirect(88).order(java.nio.ByteOrder.nativeOrder());
-            ca.putLong(0, 0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000);
-            long args = t.scratch();
-            t.writeMemory(args, ca);
-            TraceeThread helper = t.leader().syscallClone(Syscalls.number("clone3"), args, 88).child();
+            TraceeThread helper = cloneThread(t);
             t.tracer().run(() -> {
                 SyscallBatch a = new SyscallBatch(t.leader(), 0, 2);
                 SyscallBatch h = new SyscallBatch(helper, 1, 2);
@@ -80,11 +76,7 @@ class SyscallBatchTest {
     @Test
     void aSiblingStoppingFirstIsNotLost() throws Exception {
         try (Victim v = Victim.start("idle"); Tracee t = Compel.seize(v.pid)) {
-            ByteBuffer ca = ByteBuffer.allocateDirect(88).order(java.nio.ByteOrder.nativeOrder());
-            ca.putLong(0, 0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000);
-            long args = t.scratch();
-            t.writeMemory(args, ca);
-            TraceeThread helper = t.leader().syscallClone(Syscalls.number("clone3"), args, 88).child();
+            TraceeThread helper = cloneThread(t);
             org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30), () ->
                     t.tracer().run(() -> {
                         SyscallBatch a = new SyscallBatch(t.leader(), 0, 2);
@@ -131,5 +123,14 @@ class SyscallBatchTest {
             assertFalse(Files.readString(Path.of("/proc/" + v.pid + "/maps")).contains(Long.toHexString(area) + "-"));
             assertTrue(v.terminate().contains("PASS"));
         }
+    }
+
+    /** A second thread in the victim, made by remote clone3 (VM, FS, FILES, SIGHAND, THREAD, SYSVSEM). */
+    private static TraceeThread cloneThread(Tracee t) {
+        ByteBuffer ca = ByteBuffer.allocateDirect(88).order(java.nio.ByteOrder.nativeOrder());
+        ca.putLong(0, 0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000);
+        long args = t.scratch();
+        t.writeMemory(args, ca);
+        return t.leader().syscallClone(Syscalls.number("clone3"), args, 88).child();
     }
 }

@@ -505,7 +505,7 @@ final class FdDumper {
     /** Pipe (or FIFO) content read without consuming it: tee() from a new read end into a pipe of ours. */
     private void pipeData(TaskNode t, int fd, long ino, List<Object[]> sink) throws IOException {
         Path p = ProcFs.pid(t.pid).resolve("fd").resolve(Integer.toString(fd));
-        try (Fd rd = Pipes.open(p.toString(), Pipes.O_NONBLOCK | Pipes.O_CLOEXEC)) {
+        try (Fd rd = Fd.open(p.toString(), Pipes.O_NONBLOCK | Pipes.O_CLOEXEC)) {
             int bytes = Pipes.available(rd.fd());
             int size = Pipes.size(rd);
             if (bytes > 0) {

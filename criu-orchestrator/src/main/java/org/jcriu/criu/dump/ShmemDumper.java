@@ -47,7 +47,7 @@ final class ShmemDumper {
         if (i != null) return i.inodeId;
         Map<String, Object> a = Files.readAttributes(path, "unix:mode,size,uid,gid");
         int seals = 0;
-        try (Fd f = Pipes.open(path.toString(), 0)) {
+        try (Fd f = Fd.open(path.toString(), 0)) {
             seals = Math.max(0, fcntl(f.fd(), F_GET_SEALS));
         } catch (Errno e) {
             // no seals on a plain shared anonymous mapping
@@ -117,7 +117,7 @@ final class ShmemDumper {
     private static List<long[]> dataRanges(Path p, long size) throws IOException {
         List<long[]> out = new ArrayList<>();
         long end = (size + 4095) & ~4095L;
-        try (Fd f = Pipes.open(p.toString(), 0)) {
+        try (Fd f = Fd.open(p.toString(), 0)) {
             long pos = 0;
             while (pos < end) {
                 long d = Pipes.lseek(f.fd(), pos, SEEK_DATA);

@@ -155,7 +155,7 @@ final class TtyRestorer implements AutoCloseable {
                     throw new RestoreException("files.img ids " + p.masterFile + " and " + f.getId() + " are two open files of"
                             + " the master of pty " + info.getPty().getIndex() + "; not supported");
                 }
-                p.masterFd = Tty.open("/dev/ptmx", openFlags(f));
+                p.masterFd = Fd.open("/dev/ptmx", openFlags(f));
                 p.masterFile = f.getId();
                 handed.put((long) f.getId(), p.masterFd.fd());
                 Tty.setInt(p.masterFd.fd(), Tty.TIOCSPTLCK, 0, "TIOCSPTLCK");
@@ -216,7 +216,7 @@ final class TtyRestorer implements AutoCloseable {
         stdinUsed = true;
         // a new open of that terminal, not a dup of stdin: the saved access mode and flags, which stdin may lack
         try {
-            Fd s = Tty.open("/proc/self/fd/0", openFlags(f));
+            Fd s = Fd.open("/proc/self/fd/0", openFlags(f));
             external.add(s);
             return s.fd();
         } catch (Errno e) {

@@ -13,6 +13,15 @@ public final class Fd implements AutoCloseable {
         this.fd = fd;
     }
 
+    /** open(path, flags): a file of /proc, a pipe's other end, /dev/ptmx... as an Fd of ours. */
+    public static Fd open(String path, int flags) throws Errno {
+        try {
+            return new Fd(LibC.open(path, flags));
+        } catch (LastErrorException e) {
+            throw new Errno("open(" + path + ")", e.getErrorCode());
+        }
+    }
+
     /** The number, or -1 once closed. */
     public int fd() {
         return fd;

@@ -42,7 +42,7 @@ public final class PagemapScan implements AutoCloseable {
     /** Opens /proc/PID/pagemap. */
     public PagemapScan(int pid) throws IOException {
         this.pid = pid;
-        this.fd = Pipes.open("/proc/" + pid + "/pagemap", 0).fd();
+        this.fd = Fd.open("/proc/" + pid + "/pagemap", 0).fd();
         this.channel = null;
         this.ioctl = probe();
     }

@@ -105,7 +105,7 @@ public final class Pipes {
      * the file a handle names, or null if it cannot be opened.
      */
     public static String pathOfHandle(String mountPoint, int type, byte[] handle) {
-        try (Fd m = open(mountPoint, 0200000 | O_CLOEXEC)) { // O_RDONLY | O_DIRECTORY: O_PATH fds are refused
+        try (Fd m = Fd.open(mountPoint, 0200000 | O_CLOEXEC)) { // O_RDONLY | O_DIRECTORY: O_PATH fds are refused
             com.sun.jna.Memory fh = new com.sun.jna.Memory(8 + Math.max(handle.length, 1));
             fh.setInt(0, handle.length);
             fh.setInt(4, type);
@@ -118,15 +118,6 @@ public final class Pipes {
         } catch (java.io.IOException e) {
             org.jcriu.criu.util.Log.debug("open_by_handle_at under " + mountPoint + ": " + e.getMessage());
             return null;
-        }
-    }
-
-    /** open(path, flags), e.g. /proc/PID/fd/N to get another end of a pipe. */
-    public static Fd open(String path, int flags) throws Errno {
-        try {
-            return new Fd(LibC.open(path, flags));
-        } catch (LastErrorException e) {
-            throw new Errno("open(" + path + ")", e.getErrorCode());
         }
     }
 

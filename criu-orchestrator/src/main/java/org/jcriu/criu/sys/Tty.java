@@ -132,15 +132,6 @@ public final class Tty {
         }
     }
 
-    /** open(path, flags). */
-    public static Fd open(String path, int flags) throws Errno {
-        try {
-            return new Fd(LibC.open(path, flags));
-        } catch (LastErrorException e) {
-            throw new Errno("open(" + path + ")", e.getErrorCode());
-        }
-    }
-
     /** fchown(2): the owner of a pty slave's /dev/pts node, as grantpt(3) sets it. */
     public static void fchown(int fd, long uid, long gid) throws Errno {
         LibC.sys("fchown", 93, fd, uid, gid, 0, 0, 0);

@@ -114,11 +114,7 @@ class DumpRestoreTest {
             try {
                 assertEquals(rootSc, seccompLines(root));
                 assertEquals(kidSc, seccompLines(kid));
-                long end = System.currentTimeMillis() + 5000;
-                while (v.output().length() < len + 10 && System.currentTimeMillis() < end) Thread.sleep(10);
-                Thread.sleep(200);
-                assertTrue(v.output().length() > len, "no output after restore");
-                assertFalse(v.output().contains("lost"), v.output());
+                assertCountsOn(v, len);
             } finally {
                 killAndReap(kid);
                 killAndReap(root);
@@ -170,11 +166,7 @@ class DumpRestoreTest {
             try {
                 assertEquals(lines, seccompLines(pid));
                 assertEquals(lines, seccompLinesOf(Path.of("/proc/" + pid + "/task/" + other + "/status")));
-                long end = System.currentTimeMillis() + 5000;
-                while (v.output().length() < len + 10 && System.currentTimeMillis() < end) Thread.sleep(10);
-                Thread.sleep(200);
-                assertTrue(v.output().length() > len, "no output after restore");
-                assertFalse(v.output().contains("lost"), v.output());
+                assertCountsOn(v, len);
             } finally {
                 killAndReap(pid);
             }
@@ -248,5 +240,14 @@ class DumpRestoreTest {
                 killAndReap(pid);
             }
         }
+    }
+
+    /** The restored seccomp_counter writes on past {@code len} chars of output, and never "lost". */
+    private static void assertCountsOn(Victim v, int len) throws Exception {
+        long end = System.currentTimeMillis() + 5000;
+        while (v.output().length() < len + 10 && System.currentTimeMillis() < end) Thread.sleep(10);
+        Thread.sleep(200);
+        assertTrue(v.output().length() > len, "no output after restore");
+        assertFalse(v.output().contains("lost"), v.output());
     }
 }

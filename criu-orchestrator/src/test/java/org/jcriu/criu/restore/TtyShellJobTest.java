@@ -31,7 +31,7 @@ class TtyShellJobTest {
 
     /** A new pty: {master (non-blocking), index}. */
     private static Object[] pty() throws Errno {
-        Fd m = Tty.open("/dev/ptmx", Tty.O_RDWR | Tty.O_NOCTTY | Tty.O_CLOEXEC | Pipes.O_NONBLOCK);
+        Fd m = Fd.open("/dev/ptmx", Tty.O_RDWR | Tty.O_NOCTTY | Tty.O_CLOEXEC | Pipes.O_NONBLOCK);
         Tty.setInt(m.fd(), Tty.TIOCSPTLCK, 0, "TIOCSPTLCK");
         return new Object[] {m, Tty.getInt(m.fd(), Tty.TIOCGPTN, "TIOCGPTN")};
     }
