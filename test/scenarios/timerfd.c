@@ -1,7 +1,9 @@
 /* timerfds: CLOCK_MONOTONIC armed for 100 s with a 50 s interval, a
  * CLOCK_REALTIME absolute one, a periodic 10 ms one that has expired
- * (ticks to read), and a disarmed one. Settings and remaining times within
- * bounds after the restore; the periodic one keeps ticking. */
+ * (ticks to read), a disarmed one, and one that expired once and stays armed
+ * for 100 s more (one tick to read, which re-arming must not wipe). Settings
+ * and remaining times within bounds after the restore; the periodic one
+ * keeps ticking; the armed one still has exactly its one tick. */
 #include "scenario.h"
 #include <sys/timerfd.h>
 
@@ -14,6 +16,9 @@ int main(int argc, char **argv)
 	int b = SC_SYS(timerfd_create(CLOCK_REALTIME, 0));
 	int c = SC_SYS(timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC));
 	int d = SC_SYS(timerfd_create(CLOCK_BOOTTIME, TFD_NONBLOCK));
+	int e = SC_SYS(timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK));
+	struct itimerspec ie = { .it_value = { 0, 1000000 }, .it_interval = { 100, 0 } };
+	SC_SYS(timerfd_settime(e, 0, &ie, NULL));
 	struct itimerspec ia = { .it_value = { 100, 0 }, .it_interval = { 50, 0 } };
 	SC_SYS(timerfd_settime(a, 0, &ia, NULL));
 	struct timespec now;
@@ -48,5 +53,8 @@ int main(int argc, char **argv)
 	SC_CHECK(read(c, &ticks, 8) == 8 && ticks >= 1, "periodic timerfd stopped after restore");
 	SC_CHECK(fcntl(c, F_GETFD) == FD_CLOEXEC && (fcntl(c, F_GETFL) & O_NONBLOCK), "flags lost");
 	SC_CHECK(read(a, &ticks, 8) == -1 && errno == EAGAIN, "100 s timer fired");
+	ticks = 0;
+	SC_CHECK(read(e, &ticks, 8) == 8 && ticks == 1, "armed timerfd: %llu ticks to read, was 1",
+		 (unsigned long long)ticks);
 	sc_pass();
 }

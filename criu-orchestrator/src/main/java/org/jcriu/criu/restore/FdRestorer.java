@@ -317,15 +317,15 @@ final class FdRestorer {
                         vsec = e.getIsec();
                         vnsec = e.getInsec();
                     }
-                    if (e.getTicks() != 0) {
-                        // expirations not read yet: TFD_IOC_SET_TICKS
-                        int op = b.op("ioctl(TFD_IOC_SET_TICKS, " + e.getTicks() + ")", 16, 0, 0x40085400L, b.longs(e.getTicks()));
-                        b.useResult(op, 1, src);
-                    }
                     if (vsec != 0 || vnsec != 0) {
                         long its = b.longs(e.getIsec(), e.getInsec(), vsec, vnsec);
                         // the saved value is the time left, relative: TFD_TIMER_ABSTIME (and CANCEL_ON_SET, which needs it) off
                         int op = b.op("timerfd_settime", Restorer.NR_timerfd_settime, 0, uint(e.getSettimeFlags()) & ~3L, its, 0);
+                        b.useResult(op, 1, src);
+                    }
+                    if (e.getTicks() != 0) {
+                        // expirations not read yet: TFD_IOC_SET_TICKS, after the settime, which zeroes them
+                        int op = b.op("ioctl(TFD_IOC_SET_TICKS, " + e.getTicks() + ")", 16, 0, 0x40085400L, b.longs(e.getTicks()));
                         b.useResult(op, 1, src);
                     }
                 }
