@@ -35,8 +35,15 @@ class RestoreFailureTest {
         Process p = new ProcessBuilder(launch.toString(), shared.resolve("out").toString(), exe.toString()).start();
         pid = Integer.parseInt(new String(p.getInputStream().readAllBytes()).trim());
         p.waitFor();
-        for (int i = 0; i < 500 && !Files.readString(shared.resolve("out")).contains("ready"); i++) Thread.sleep(10);
-        assertEquals(0, criu("dump", "-t", "" + pid, "-D", images.toString(), "-o", "dump.log"));
+        Path out = shared.resolve("out");
+        try {
+            // the launcher returns before the victim has necessarily created its output file
+            for (int i = 0; i < 500 && !(Files.exists(out) && Files.readString(out).contains("ready")); i++) Thread.sleep(10);
+            assertEquals(0, criu("dump", "-t", "" + pid, "-D", images.toString(), "-o", "dump.log"));
+        } catch (Throwable t) {
+            killAndReap(pid); // a failed setup must not leave its victim running
+            throw t;
+        }
         awaitPidFree(pid);
     }
 
