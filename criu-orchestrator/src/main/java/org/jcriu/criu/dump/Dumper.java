@@ -82,6 +82,8 @@ public final class Dumper {
     private final FdDumper fds = new FdDumper(files, extra, shmem);
     private final TtyDumper ttys;
     private final MemoryDumper mem = new MemoryDumper(stats, shmem);
+    /** tid -> {clear_child_tid, robust list head, its length}, as saved in the cores: put back if the kill is called off */
+    private final java.util.Map<Integer, long[]> exitAddrs = new java.util.HashMap<>();
     private final SeccompDumper seccomp = new SeccompDumper();
     private final Map<String, Integer> nsIds = new LinkedHashMap<>();
     private final Map<String, Integer> kobjNext = new HashMap<>();
@@ -160,7 +162,7 @@ public final class Dumper {
             if (opts.leaveRunning()) {
                 freezer.release();
             } else {
-                mem.beforeKill(tree);
+                mem.beforeKill(tree, exitAddrs);
                 freezer.kill();
             }
             done = true;
@@ -402,6 +404,7 @@ public final class Dumper {
                 .setFpregs(r.fpregs);
         for (int e = 12; e <= 14; e++) ti.addTls(ThreadRegs.emptyTls(e));
         long[] rl = robustList(tid);
+        exitAddrs.put(tid, new long[] {info.clearTid.get(tid), rl[0], rl[1]});
         CredsEntry creds = creds(ts).toBuilder().setSecbits(info.secbits.get(tid))
                 .setNoNewPrivs(ts.noNewPrivs() ? 1 : 0).build();
         ThreadCoreEntry.Builder tc = ThreadCoreEntry.newBuilder().setFutexRla(rl[0]).setFutexRlaLen((int) rl[1])

@@ -433,8 +433,8 @@ final class MemoryDumper {
     }
 
     /** Last step before the kill when pages are pinned: see {@link PinnedPages#beforeKill}. */
-    void beforeKill(List<TaskNode> tree) throws DumpException {
-        if (pinned()) pins.beforeKill(tree);
+    void beforeKill(List<TaskNode> tree, java.util.Map<Integer, long[]> exitAddrs) throws DumpException {
+        if (pinned()) pins.beforeKill(tree, exitAddrs);
     }
 
     /** Drops pinned pages (a failed dump). */

@@ -49,7 +49,7 @@ final class PinnedPages {
     /** A run flag of ours (never written to the pagemap): the area is not readable by the task. */
     static final int UNREADABLE = 1 << 30;
     private static final int O_CLOEXEC = 02000000, EMFILE = 24;
-    private static final int PR_GET_TID_ADDRESS = 40, ROBUST_LIST_HEAD_SIZE = 24;
+    private static final int ROBUST_LIST_HEAD_SIZE = 24;
     /** threads writing pinned pages after the kill (JCRIU_DRAIN_THREADS, for measuring) */
     private static final int DRAIN_THREADS = Math.max(1, Integer.parseInt(
             System.getProperty("jcriu.drain.threads", System.getenv().getOrDefault("JCRIU_DRAIN_THREADS", "2"))));
@@ -358,31 +358,30 @@ final class PinnedPages {
      * hold those very pages, not copies: each thread's clear_child_tid and robust list are
      * unset first, so what is written after the kill is the memory of the frozen tree. If
      * that fails, what was unset is put back: the dump fails and the tree runs on as before.
+     * The addresses to put back are the ones the dump already read for the cores
+     * ({@code exitAddrs}: tid -> {clear_child_tid, robust list head, length}), not read again
+     * inside the frozen window.
      */
-    void beforeKill(List<TaskNode> tree) throws DumpException {
+    void beforeKill(List<TaskNode> tree, java.util.Map<Integer, long[]> exitAddrs) throws DumpException {
         checkWrites();
-        List<Object[]> undo = new ArrayList<>(); // {TraceeThread, clear_tid, robust head, robust len}
+        List<TraceeThread> unset = new ArrayList<>();
         try {
             for (TaskNode t : tree) {
                 if (t.zombie || t.tracee == null) continue;
-                long scratch = t.tracee.scratch();
                 for (int tid : t.threadList()) {
+                    if (!exitAddrs.containsKey(tid)) throw new DumpException("thread " + tid + ": its core was not written");
                     TraceeThread th = t.tracee.thread(tid);
-                    ok(t, "prctl(PR_GET_TID_ADDRESS)", th.syscall("prctl", PR_GET_TID_ADDRESS, scratch, 0, 0, 0));
-                    long clearTid = t.tracee.readLong(scratch);
-                    Memory head = new Memory(8), len = new Memory(8);
-                    org.jcriu.criu.sys.Trace.getRobustList(tid, head, len);
-                    undo.add(new Object[] {th, clearTid, head.getLong(0), len.getLong(0)});
+                    unset.add(th);
                     ok(t, "set_tid_address(NULL)", th.syscall("set_tid_address", 0));
                     ok(t, "set_robust_list(NULL)", th.syscall("set_robust_list", 0, ROBUST_LIST_HEAD_SIZE));
                 }
             }
-        } catch (DumpException | Errno | RuntimeException e) {
-            for (Object[] u : undo) {
-                TraceeThread th = (TraceeThread) u[0];
+        } catch (DumpException | RuntimeException e) {
+            for (TraceeThread th : unset) {
+                long[] a = exitAddrs.get(th.tid());
                 try {
-                    th.syscall("set_tid_address", (Long) u[1]);
-                    th.syscall("set_robust_list", (Long) u[2], (Long) u[3]);
+                    th.syscall("set_tid_address", a[0]);
+                    th.syscall("set_robust_list", a[1], a[2]);
                 } catch (RuntimeException again) {
                     Log.warn("thread " + th.tid() + ": cannot put back its clear_child_tid/robust list: " + again.getMessage());
                 }
