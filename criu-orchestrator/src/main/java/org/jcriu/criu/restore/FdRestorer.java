@@ -45,7 +45,7 @@ final class FdRestorer {
             for (var e : spares.entrySet()) {
                 TraceeThread rt = leaders.get(e.getKey());
                 SyscallBatch b = new SyscallBatch(rt);
-                for (int fd : e.getValue()) b.op("close(spare " + fd + ")", Restorer.NR_close, fd);
+                for (int fd : e.getValue()) b.op("close(spare " + fd + ")", Abi.NR_close, fd);
                 remote.run(b);
             }
             spares.clear();
@@ -70,7 +70,7 @@ final class FdRestorer {
     }
 
     private static String pipeKey(PipeEntry pipe) {
-        return "pipe:" + uint(pipe.getPipeId()) + ((pipe.getFlags() & Restorer.O_ACCMODE) == 1 ? ":w" : ":r");
+        return "pipe:" + uint(pipe.getPipeId()) + ((pipe.getFlags() & Abi.O_ACCMODE) == 1 ? ":w" : ":r");
     }
 
     void restore() throws RestoreException {
@@ -106,14 +106,14 @@ final class FdRestorer {
                 long pipeId = uint(f.getPipe().getPipeId());
                 if (!pipes.containsKey(pipeId)) {
                     long a = b.alloc(8);
-                    pipes.put(pipeId, new long[] {b.op("pipe2 for pipe " + pipeId, Restorer.NR_pipe2, a, 0), a});
+                    pipes.put(pipeId, new long[] {b.op("pipe2 for pipe " + pipeId, Abi.NR_pipe2, a, 0), a});
                 }
             } else if (type == 5 && isPair(f.getUsk())) {
                 UnixSkEntry u = f.getUsk();
                 long ino = uint(u.getIno()), peer = uint(u.getPeer());
                 if (!pairs.containsKey(ino)) {
                     long a = b.alloc(8);
-                    long[] p = {b.op("socketpair for unix socket " + ino, Restorer.NR_socketpair, 1, u.getType(), 0, a), a, ino, peer};
+                    long[] p = {b.op("socketpair for unix socket " + ino, Abi.NR_socketpair, 1, u.getType(), 0, a), a, ino, peer};
                     pairs.put(ino, p);
                     if (peer != 0) pairs.put(peer, p);
                 }
@@ -152,14 +152,14 @@ final class FdRestorer {
         for (var e : pipeFds.entrySet()) {
             Long size = plan.pipeSize.get(e.getKey());
             if (size != null && size > 0) {
-                b.op("fcntl(F_SETPIPE_SZ, " + size + ") pipe " + e.getKey(), Restorer.NR_fcntl, e.getValue()[1], 1031, size);
+                b.op("fcntl(F_SETPIPE_SZ, " + size + ") pipe " + e.getKey(), Abi.NR_fcntl, e.getValue()[1], 1031, size);
             }
             byte[] data = plan.pipeData.get(e.getKey());
             if (data != null && data.length > 0) {
                 // non-blocking while filled: more data than room fails instead of hanging
-                b.op("fcntl(F_SETFL, O_NONBLOCK) pipe", Restorer.NR_fcntl, e.getValue()[1], F_SETFL, Restorer.O_NONBLOCK);
-                b.flags(b.op("write(pipe " + e.getKey() + ", queued data)", Restorer.NR_write, e.getValue()[1], b.bytes(data), data.length), SyscallBatch.FULL_LENGTH);
-                b.op("fcntl(F_SETFL, 0) pipe", Restorer.NR_fcntl, e.getValue()[1], F_SETFL, 0);
+                b.op("fcntl(F_SETFL, O_NONBLOCK) pipe", Abi.NR_fcntl, e.getValue()[1], F_SETFL, Abi.O_NONBLOCK);
+                b.flags(b.op("write(pipe " + e.getKey() + ", queued data)", Abi.NR_write, e.getValue()[1], b.bytes(data), data.length), SyscallBatch.FULL_LENGTH);
+                b.op("fcntl(F_SETFL, 0) pipe", Abi.NR_fcntl, e.getValue()[1], F_SETFL, 0);
             }
         }
         // socket buffer sizes before the queues are refilled (the kernel doubles what it is given)
@@ -179,7 +179,7 @@ final class FdRestorer {
             int[] mine = pairFds.get(uint(f.getUsk().getIno()));
             if (mine == null) continue;
             // queued on idFor's receive side: send it from the peer end
-            b.flags(b.op("send(queued data of unix socket id " + idFor + ")", Restorer.NR_write, mine[1], b.bytes(q.payload()), q.payload().length), SyscallBatch.FULL_LENGTH);
+            b.flags(b.op("send(queued data of unix socket id " + idFor + ")", Abi.NR_write, mine[1], b.bytes(q.payload()), q.payload().length), SyscallBatch.FULL_LENGTH);
         }
         Map<Long, Integer> parked = new LinkedHashMap<>();
         List<Long> epolls = new ArrayList<>();
@@ -199,29 +199,29 @@ final class FdRestorer {
                 src = b.op("pidfd_getfd(" + other[0] + ", " + other[1] + ") for fd " + firstFd + " of task " + t.pid,
                         NR_pidfd_getfd, 0, other[1], 0);
                 b.useResult(src, 1, pfd);
-                int d = b.op("dup3 (park)", Restorer.NR_dup3, 0, slot, 0);
+                int d = b.op("dup3 (park)", Abi.NR_dup3, 0, slot, 0);
                 b.useResult(d, 1, src);
-                b.useResult(b.op("close", Restorer.NR_close, 0), 1, src);
-                b.useResult(b.op("close(pidfd)", Restorer.NR_close, 0), 1, pfd);
+                b.useResult(b.op("close", Abi.NR_close, 0), 1, src);
+                b.useResult(b.op("close(pidfd)", Abi.NR_close, 0), 1, pfd);
                 continue;
             }
             switch (type) {
                 case RestorePlan.FD_REG -> {
                     RegFileEntry reg = f.getReg();
                     String path = plan.regPath(id, "fd " + firstFd + " of task " + t.pid);
-                    int flags = reg.getFlags() & ~(Restorer.O_CREAT | Restorer.O_EXCL | Restorer.O_TRUNC | Restorer.O_CLOEXEC);
-                    src = b.op("open(" + path + ") for fd " + firstFd, Restorer.NR_openat, Restorer.AT_FDCWD, b.str(path), flags, 0);
+                    int flags = reg.getFlags() & ~(Abi.O_CREAT | Abi.O_EXCL | Abi.O_TRUNC | Abi.O_CLOEXEC);
+                    src = b.op("open(" + path + ") for fd " + firstFd, Abi.NR_openat, Abi.AT_FDCWD, b.str(path), flags, 0);
                     if (reg.getPos() != 0) {
-                        int op = b.op("lseek(" + path + ", " + reg.getPos() + ")", Restorer.NR_lseek, 0, reg.getPos(), 0);
+                        int op = b.op("lseek(" + path + ", " + reg.getPos() + ")", Abi.NR_lseek, 0, reg.getPos(), 0);
                         b.useResult(op, 1, src);
                     }
                 }
                 case RestorePlan.FD_PIPE -> {
                     PipeEntry p = f.getPipe();
                     int[] fds = pipeFds.get(uint(p.getPipeId()));
-                    boolean write = (p.getFlags() & Restorer.O_ACCMODE) == 1;
+                    boolean write = (p.getFlags() & Abi.O_ACCMODE) == 1;
                     known = write ? fds[1] : fds[0];
-                    b.op("fcntl(F_SETFL) pipe", Restorer.NR_fcntl, known, F_SETFL, p.getFlags() & Restorer.O_NONBLOCK);
+                    b.op("fcntl(F_SETFL) pipe", Abi.NR_fcntl, known, F_SETFL, p.getFlags() & Abi.O_NONBLOCK);
                 }
                 case 5 -> {
                     UnixSkEntry u = f.getUsk();
@@ -231,7 +231,7 @@ final class FdRestorer {
                             accepted.add(id);
                             continue;
                         }
-                        long nb = (u.getFlags() & Restorer.O_NONBLOCK) != 0 ? Restorer.O_NONBLOCK : 0; // SOCK_NONBLOCK
+                        long nb = (u.getFlags() & Abi.O_NONBLOCK) != 0 ? Abi.O_NONBLOCK : 0; // SOCK_NONBLOCK
                         src = b.op("socket(AF_UNIX, " + u.getType() + ") for fd " + firstFd, 41, 1, u.getType() | nb, 0);
                         byte[] name = uname(u);
                         if (name.length > 0) {
@@ -245,13 +245,13 @@ final class FdRestorer {
                     if (uint(u.getPeer()) == 0) {
                         // neither bound nor connected: a plain socket
                         src = b.op("socket(AF_UNIX, " + u.getType() + ")", 41, 1, u.getType(), 0);
-                        if ((u.getFlags() & Restorer.O_NONBLOCK) != 0) {
-                            b.useResult(b.op("fcntl(F_SETFL) unix socket", Restorer.NR_fcntl, 0, F_SETFL, Restorer.O_NONBLOCK), 1, src);
+                        if ((u.getFlags() & Abi.O_NONBLOCK) != 0) {
+                            b.useResult(b.op("fcntl(F_SETFL) unix socket", Abi.NR_fcntl, 0, F_SETFL, Abi.O_NONBLOCK), 1, src);
                         }
                         break;
                     }
                     known = pairFds.get(uint(u.getIno()))[0];
-                    if ((u.getFlags() & Restorer.O_NONBLOCK) != 0) b.op("fcntl(F_SETFL) unix socket", Restorer.NR_fcntl, known, F_SETFL, Restorer.O_NONBLOCK);
+                    if ((u.getFlags() & Abi.O_NONBLOCK) != 0) b.op("fcntl(F_SETFL) unix socket", Abi.NR_fcntl, known, F_SETFL, Abi.O_NONBLOCK);
                 }
                 case RestorePlan.FD_FIFO -> {
                     // a helper O_RDWR open keeps the other side present, so no open blocks; it also refills the data
@@ -259,17 +259,17 @@ final class FdRestorer {
                     RegFileEntry reg = plan.files.get(uint(fifo.getRegfId())).getReg();
                     String path = plan.regPath(uint(fifo.getRegfId()), "FIFO of fd " + firstFd + " of task " + t.pid);
                     long pipeId = uint(fifo.getPipeId());
-                    int helper = b.op("open(" + path + ", O_RDWR) helper", Restorer.NR_openat, Restorer.AT_FDCWD, b.str(path),
-                            2 | Restorer.O_NONBLOCK | Restorer.O_CLOEXEC, 0);
+                    int helper = b.op("open(" + path + ", O_RDWR) helper", Abi.NR_openat, Abi.AT_FDCWD, b.str(path),
+                            2 | Abi.O_NONBLOCK | Abi.O_CLOEXEC, 0);
                     byte[] data = plan.fifoData.get(pipeId);
                     if (data != null && data.length > 0 && shared.fifoFilled.add(pipeId)) {
-                        int w = b.op("write(FIFO " + path + ", queued data)", Restorer.NR_write, 0, b.bytes(data), data.length);
+                        int w = b.op("write(FIFO " + path + ", queued data)", Abi.NR_write, 0, b.bytes(data), data.length);
                         b.useResult(w, 1, helper).flags(w, SyscallBatch.FULL_LENGTH);
                     }
-                    int flags = reg.getFlags() & ~(Restorer.O_CREAT | Restorer.O_EXCL | Restorer.O_TRUNC | Restorer.O_CLOEXEC);
-                    src = b.op("open(" + path + ") for fd " + firstFd, Restorer.NR_openat, Restorer.AT_FDCWD, b.str(path),
-                            flags | Restorer.O_NONBLOCK, 0);
-                    b.useResult(b.op("fcntl(F_SETFL) FIFO", Restorer.NR_fcntl, 0, F_SETFL, flags & Restorer.O_NONBLOCK), 1, src);
+                    int flags = reg.getFlags() & ~(Abi.O_CREAT | Abi.O_EXCL | Abi.O_TRUNC | Abi.O_CLOEXEC);
+                    src = b.op("open(" + path + ") for fd " + firstFd, Abi.NR_openat, Abi.AT_FDCWD, b.str(path),
+                            flags | Abi.O_NONBLOCK, 0);
+                    b.useResult(b.op("fcntl(F_SETFL) FIFO", Abi.NR_fcntl, 0, F_SETFL, flags & Abi.O_NONBLOCK), 1, src);
                     fifoHelpers.add(helper);
                 }
                 case RestorePlan.FD_MEMFD -> {
@@ -277,13 +277,13 @@ final class FdRestorer {
                     MemfdFileEntry m = f.getMemfd();
                     int[] obj = shared.memfds.get(uint(m.getInodeId()));
                     String path = "/proc/" + (obj[0] == t.pid ? "self" : Integer.toString(obj[0])) + "/fd/" + obj[1];
-                    int flags = m.getFlags() & ~(Restorer.O_CREAT | Restorer.O_EXCL | Restorer.O_TRUNC | Restorer.O_CLOEXEC);
-                    src = b.op("open(" + path + ") memfd for fd " + firstFd, Restorer.NR_openat, Restorer.AT_FDCWD, b.str(path), flags, 0);
-                    if (m.getPos() != 0) b.useResult(b.op("lseek(memfd, " + m.getPos() + ")", Restorer.NR_lseek, 0, m.getPos(), 0), 1, src);
+                    int flags = m.getFlags() & ~(Abi.O_CREAT | Abi.O_EXCL | Abi.O_TRUNC | Abi.O_CLOEXEC);
+                    src = b.op("open(" + path + ") memfd for fd " + firstFd, Abi.NR_openat, Abi.AT_FDCWD, b.str(path), flags, 0);
+                    if (m.getPos() != 0) b.useResult(b.op("lseek(memfd, " + m.getPos() + ")", Abi.NR_lseek, 0, m.getPos(), 0), 1, src);
                 }
                 case RestorePlan.FD_INOTIFY -> {
                     InotifyFileEntry ify = f.getIfy();
-                    src = b.op("inotify_init1", 294, ify.getFlags() & Restorer.O_NONBLOCK);
+                    src = b.op("inotify_init1", 294, ify.getFlags() & Abi.O_NONBLOCK);
                     List<InotifyWdEntry> ws = new ArrayList<>(ify.getWdList());
                     ws.sort(java.util.Comparator.comparingLong(w -> uint(w.getWd())));
                     long next = 1;
@@ -306,11 +306,11 @@ final class FdRestorer {
                 case RestorePlan.FD_EVENTFD -> {
                     EventfdFileEntry e = f.getEfd();
                     // EFD_SEMAPHORE (1) where the image records it in flags
-                    src = b.op("eventfd2(" + e.getCounter() + ")", Restorer.NR_eventfd2, e.getCounter(), e.getFlags() & (Restorer.O_NONBLOCK | 1));
+                    src = b.op("eventfd2(" + e.getCounter() + ")", Abi.NR_eventfd2, e.getCounter(), e.getFlags() & (Abi.O_NONBLOCK | 1));
                 }
                 case RestorePlan.FD_TIMERFD -> {
                     TimerfdEntry e = f.getTfd();
-                    src = b.op("timerfd_create", Restorer.NR_timerfd_create, e.getClockid(), e.getFlags() & Restorer.O_NONBLOCK);
+                    src = b.op("timerfd_create", Abi.NR_timerfd_create, e.getClockid(), e.getFlags() & Abi.O_NONBLOCK);
                     long vsec = e.getVsec(), vnsec = e.getVnsec();
                     if (vsec == 0 && vnsec == 0 && (e.getIsec() != 0 || e.getInsec() != 0)) {
                         // a periodic timer caught between expiry and re-arm: next tick one interval away
@@ -320,7 +320,7 @@ final class FdRestorer {
                     if (vsec != 0 || vnsec != 0) {
                         long its = b.longs(e.getIsec(), e.getInsec(), vsec, vnsec);
                         // the saved value is the time left, relative: TFD_TIMER_ABSTIME (and CANCEL_ON_SET, which needs it) off
-                        int op = b.op("timerfd_settime", Restorer.NR_timerfd_settime, 0, uint(e.getSettimeFlags()) & ~3L, its, 0);
+                        int op = b.op("timerfd_settime", Abi.NR_timerfd_settime, 0, uint(e.getSettimeFlags()) & ~3L, its, 0);
                         b.useResult(op, 1, src);
                     }
                     if (e.getTicks() != 0) {
@@ -331,27 +331,27 @@ final class FdRestorer {
                 }
                 case RestorePlan.FD_SIGNALFD -> {
                     SignalfdEntry e = f.getSgfd();
-                    src = b.op("signalfd4", Restorer.NR_signalfd4, -1, b.longs(e.getSigmask()), 8, e.getFlags() & Restorer.O_NONBLOCK);
+                    src = b.op("signalfd4", Abi.NR_signalfd4, -1, b.longs(e.getSigmask()), 8, e.getFlags() & Abi.O_NONBLOCK);
                 }
                 case RestorePlan.FD_EVENTPOLL -> {
-                    src = b.op("epoll_create1", Restorer.NR_epoll_create1, 0);
+                    src = b.op("epoll_create1", Abi.NR_epoll_create1, 0);
                     epolls.add(id);
                 }
                 default -> throw new RestoreException("fd " + firstFd + " of task " + t.pid
                         + " is of kind " + type + ", not supported yet (files.img id " + id + ")");
             }
             if (src >= 0) {
-                int d = b.op("dup3 (park)", Restorer.NR_dup3, 0, slot, 0);
+                int d = b.op("dup3 (park)", Abi.NR_dup3, 0, slot, 0);
                 b.useResult(d, 1, src);
-                int c = b.op("close", Restorer.NR_close, 0);
+                int c = b.op("close", Abi.NR_close, 0);
                 b.useResult(c, 1, src);
             } else {
-                b.op("dup3 (park)", Restorer.NR_dup3, known, slot, 0);
+                b.op("dup3 (park)", Abi.NR_dup3, known, slot, 0);
                 usedPrelude.add((int) known);
             }
         }
         namedUnix(b, byFile, parked);
-        for (int h : fifoHelpers) b.useResult(b.op("close(FIFO helper)", Restorer.NR_close, 0), 1, h);
+        for (int h : fifoHelpers) b.useResult(b.op("close(FIFO helper)", Abi.NR_close, 0), 1, h);
         // ends of pipes and socketpairs no fd here uses: kept at spare numbers for the other tasks
         List<Integer> spares = new ArrayList<>();
         for (var e : pipeFds.entrySet()) {
@@ -359,11 +359,11 @@ final class FdRestorer {
                 int fd = e.getValue()[end];
                 String key = "pipe:" + e.getKey() + (end == 1 ? ":w" : ":r");
                 if (!usedPrelude.contains(fd)) {
-                    b.op("dup3 (spare pipe end)", Restorer.NR_dup3, fd, spareSlot, 0);
+                    b.op("dup3 (spare pipe end)", Abi.NR_dup3, fd, spareSlot, 0);
                     shared.where.put(key, new int[] {t.pid, spareSlot});
                     spares.add(spareSlot++);
                 }
-                b.op("close", Restorer.NR_close, fd);
+                b.op("close", Abi.NR_close, fd);
             }
         }
         java.util.Set<Integer> closed = new java.util.HashSet<>();
@@ -376,19 +376,19 @@ final class FdRestorer {
             for (int end = 0; end < 2; end++) {
                 if (inos[end] == 0) continue;
                 if (!usedPrelude.contains(fds[end])) {
-                    b.op("dup3 (spare socket end)", Restorer.NR_dup3, fds[end], spareSlot, 0);
+                    b.op("dup3 (spare socket end)", Abi.NR_dup3, fds[end], spareSlot, 0);
                     shared.where.put("unix:" + inos[end], new int[] {t.pid, spareSlot});
                     spares.add(spareSlot++);
                 }
             }
-            for (int fd : fds) if (closed.add(fd)) b.op("close", Restorer.NR_close, fd);
+            for (int fd : fds) if (closed.add(fd)) b.op("close", Abi.NR_close, fd);
         }
         if (!spares.isEmpty()) shared.spares.put(t.pid, spares);
         // each saved number from its parked description, then the parking slots closed
         for (TaskPlan.FdPlan fd : t.fds) {
-            b.op("dup3 to fd " + fd.fd(), Restorer.NR_dup3, parked.get(fd.fileId()), fd.fd(), fd.cloexec() ? Restorer.O_CLOEXEC : 0);
+            b.op("dup3 to fd " + fd.fd(), Abi.NR_dup3, parked.get(fd.fileId()), fd.fd(), fd.cloexec() ? Abi.O_CLOEXEC : 0);
         }
-        for (int slot : parked.values()) b.op("close", Restorer.NR_close, slot);
+        for (int slot : parked.values()) b.op("close", Abi.NR_close, slot);
         // epoll sets, now that their targets have their numbers
         for (long ep : epolls) {
             EventpollFileEntry f = plan.files.get(ep).getEpfd();
@@ -397,7 +397,7 @@ final class FdRestorer {
                 ByteBuffer bb = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
                 bb.putInt(tfd.getEvents()).putLong(tfd.getData());
                 long a = b.bytes(bb.array());
-                b.op("epoll_ctl(" + epfd + ", ADD, " + tfd.getTfd() + ")", Restorer.NR_epoll_ctl, epfd, 1, tfd.getTfd(), a);
+                b.op("epoll_ctl(" + epfd + ", ADD, " + tfd.getTfd() + ")", Abi.NR_epoll_ctl, epfd, 1, tfd.getTfd(), a);
             }
         }
         remote.run(b);
@@ -505,9 +505,9 @@ final class FdRestorer {
             if (lid == null || cid == null) throw new RestoreException(what + ": its listener or its peer is in another task; not supported yet");
             byte[] ln = uname(l);
             b.op("connect(" + show(ln) + ") for " + what, 42, parked.get(cid), sockaddr(b, ln), 2 + ln.length);
-            int acc = b.op("accept4 for " + what, 288, parked.get(lid), 0, 0, u.getFlags() & Restorer.O_NONBLOCK);
-            b.useResult(b.op("dup3 (park)", Restorer.NR_dup3, 0, parked.get(id), 0), 1, acc);
-            b.useResult(b.op("close", Restorer.NR_close, 0), 1, acc);
+            int acc = b.op("accept4 for " + what, 288, parked.get(lid), 0, 0, u.getFlags() & Abi.O_NONBLOCK);
+            b.useResult(b.op("dup3 (park)", Abi.NR_dup3, 0, parked.get(id), 0), 1, acc);
+            b.useResult(b.op("close", Abi.NR_close, 0), 1, acc);
             clientsDone.add(cid);
         }
         for (long id : connects) {
@@ -531,7 +531,7 @@ final class FdRestorer {
             FileEntry pf = unixFile(uint(u.getPeer()));
             if (u.getType() != 2 && pf != null && pf.getUsk().getState() == 10) {
                 // a connection pending on a listener: the data it had sent, sent again from it
-                b.flags(b.op("send(" + what + ", pending connection)", Restorer.NR_write, parked.get(idFor), b.bytes(data), data.length),
+                b.flags(b.op("send(" + what + ", pending connection)", Abi.NR_write, parked.get(idFor), b.bytes(data), data.length),
                         SyscallBatch.FULL_LENGTH);
                 continue;
             }
@@ -540,7 +540,7 @@ final class FdRestorer {
                 if (peer == null) throw new RestoreException(what + ": its peer is not in task " + t.pid + "; not supported yet");
                 byte[] rn = uname(u);
                 if (u.getType() == 1 || rn.length == 0) {
-                    b.flags(b.op("send(" + what + ")", Restorer.NR_write, parked.get(peer), b.bytes(data), data.length), SyscallBatch.FULL_LENGTH);
+                    b.flags(b.op("send(" + what + ")", Abi.NR_write, parked.get(peer), b.bytes(data), data.length), SyscallBatch.FULL_LENGTH);
                 } else {
                     b.flags(b.op("sendto(" + what + ")", 44, parked.get(peer), b.bytes(data), data.length, 0, sockaddr(b, rn), 2 + rn.length),
                             SyscallBatch.FULL_LENGTH);
@@ -560,7 +560,7 @@ final class FdRestorer {
                 b.useResult(op, 1, tmp).flags(op, SyscallBatch.FULL_LENGTH);
             }
         }
-        if (tmp >= 0) b.useResult(b.op("close", Restorer.NR_close, 0), 1, tmp);
+        if (tmp >= 0) b.useResult(b.op("close", Abi.NR_close, 0), 1, tmp);
     }
     private final List<Integer> fifoHelpers = new ArrayList<>();
     /** {op index, saved wd} of each inotify_add_watch, checked after the batch */

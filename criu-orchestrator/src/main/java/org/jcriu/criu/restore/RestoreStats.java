@@ -17,8 +17,8 @@ public final class RestoreStats {
 
     public static void write(Path dir, Restorer.Result r) throws IOException {
         RestoreStatsEntry rs = RestoreStatsEntry.newBuilder()
-                .setPagesCompared(0)
-                .setPagesSkippedCow(0)
+                .setPagesCompared(r.pagesCompared())
+                .setPagesSkippedCow(r.pagesSkippedCow())
                 .setForkingTime((int) (r.forkingNanos() / 1000))
                 .setRestoreTime((int) (r.restoreNanos() / 1000))
                 .setPagesRestored(r.pagesRestored())

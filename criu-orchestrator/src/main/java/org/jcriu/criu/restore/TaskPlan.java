@@ -59,6 +59,11 @@ final class TaskPlan {
     /** One fd: its number, FD_CLOEXEC, and the file it refers to (files.img entry). */
     record FdPlan(int fd, boolean cloexec, int type, long fileId, FileEntry file) {}
 
+    /** The leader's task_core (process-wide state), or null when the image has none. */
+    org.jcriu.images.proto.TaskCoreEntry taskCore() {
+        return cores.get(0).hasTc() ? cores.get(0).getTc() : null;
+    }
+
     boolean zombie() {
         return state == TASK_ZOMBIE;
     }
