@@ -212,6 +212,56 @@ class DumpRestoreTest {
     }
 
     @Test
+    void forkedChildKeepsSharingItsParentsPages() throws Exception {
+        try (Victim v = Victim.start("cow_tree")) {
+            v.awaitOutput("ready", 10_000);
+            String[] ready = v.output().trim().split("\\s+");
+            int parent = v.pid, child = Integer.parseInt(ready[1]);
+            long addr = Long.parseUnsignedLong(ready[2], 16);
+            int pages = 2048;
+            assertEquals(pages - pages / 16, sharedFrames(parent, child, addr, pages), "shared before the dump");
+            assertEquals(0, criu("dump", "-t", "" + parent, "-D", dir.toString(), "-o", "dump.log"));
+            awaitPidFree(parent);
+            awaitPidFree(child);
+            assertEquals(0, criu("restore", "-D", dir.toString(), "-d", "-o", "restore.log", "-v4"));
+            try {
+                assertEquals(pages - pages / 16, sharedFrames(parent, child, addr, pages), "shared after the restore");
+                org.jcriu.images.proto.RestoreStatsEntry st;
+                try (ImageReader r = ImageReader.open(dir.resolve("stats-restore"))) {
+                    st = ((org.jcriu.images.proto.StatsEntry) r.next()).getRestore();
+                }
+                // every page of the child's kept areas compared; the 8 MiB less the changed pages left shared
+                assertTrue(st.getPagesCompared() >= pages, "pages_compared " + st.getPagesCompared());
+                assertTrue(st.getPagesSkippedCow() >= pages - pages / 16, "pages_skipped_cow " + st.getPagesSkippedCow());
+            } finally {
+                killAndReap(child);
+                killAndReap(parent);
+            }
+        }
+    }
+
+    /** Pages of [addr, addr + n pages) backed by the same physical frame in both tasks (pagemap, as root). */
+    private static int sharedFrames(int a, int b, long addr, int n) throws Exception {
+        long[] fa = frames(a, addr, n), fb = frames(b, addr, n);
+        int same = 0;
+        for (int i = 0; i < n; i++) if (fa[i] != 0 && fa[i] == fb[i]) same++;
+        return same;
+    }
+
+    private static long[] frames(int pid, long addr, int n) throws Exception {
+        try (var ch = java.nio.channels.FileChannel.open(Path.of("/proc/" + pid + "/pagemap"))) {
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(8 * n).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            ch.read(buf, (addr / 4096) * 8);
+            long[] out = new long[n];
+            for (int i = 0; i < n; i++) {
+                long e = buf.getLong(8 * i);
+                out[i] = e < 0 ? e & ((1L << 55) - 1) : 0; // bit 63: present; bits 0-54: frame
+            }
+            return out;
+        }
+    }
+
+    @Test
     void threadsComeBackWithTheirTids() throws Exception {
         try (Victim v = Victim.start("threads", "6")) {
             int pid = v.pid;
