@@ -352,11 +352,11 @@ public final class Parasite implements AutoCloseable {
 
     /** While the leader runs the parasite: pass on stops (keeping signals), notice its death. */
     private void watchLeader() {
-        long r = Wait.waitpid(leader.tid, Wait.WNOHANG | Wait.__WALL);
-        if (Wait.pid(r) == 0) {
+        long r = leader.pollStatus();
+        if (r < 0) {
             return;
         }
-        int st = Wait.status(r);
+        int st = (int) r;
         if (!Wait.WIFSTOPPED(st)) {
             leader.dead = true;
             leader.running = false;

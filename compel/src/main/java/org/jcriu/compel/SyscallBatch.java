@@ -21,10 +21,10 @@ import java.util.List;
  * index of the failed op (its {@link #result} is -errno); failures of ptrace or of the task throw
  * {@link CompelException}. Threads of one task can run batches at the same time, each in its own
  * part of the area ({@link #SyscallBatch(TraceeThread, int, int)}): {@link #start()} each, then
- * {@link #finish()} each, the leader's last (waiting for a leader that has other live threads
- * also collects their exits, and waitid reports a traced thread's stop as well: a thread whose
- * batch is not finished yet would lose its trap stop). Tracer thread only (the thread of a {@link Tracer} bound with
- * {@link Compel#tracerOnThisThread}, or work submitted to the tracer).
+ * {@link #finish()} each, in any order (a stop or exit that the wait for one thread comes across
+ * is kept for the other thread's own finish, see {@link TraceeThread}). Tracer thread only (the
+ * thread of a {@link Tracer} bound with {@link Compel#tracerOnThisThread}, or work submitted to
+ * the tracer).
  *
  * <p>Op layout (native-asm/parasite/remote-code.S): nine u64, nr, six args, flags, result.
  */

@@ -11,8 +11,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +71,12 @@ public final class Tracee implements AutoCloseable {
     final int pid;
     final boolean ownTracer;
     final Map<Integer, TraceeThread> threads = new LinkedHashMap<>();
+    /**
+     * Wait statuses collected for a thread by another thread's wait (tid -> statuses, oldest
+     * first), taken by that thread's own wait before it asks the kernel: see
+     * {@link #collectSiblingEvents}. Tracer thread only.
+     */
+    private final Map<Integer, ArrayDeque<Integer>> pending = new HashMap<>();
     boolean attached = true;
     /** the leader has exited (pthread_exit) while other threads live: it is not seized */
     boolean zombieLeader;
@@ -291,10 +299,54 @@ public final class Tracee implements AutoCloseable {
         return false;
     }
 
-    /** Collects the exits of threads other than {@code t} that have exited. */
-    void reapExitedSiblings(TraceeThread t) {
+    /**
+     * Takes the oldest wait status kept for {@code tid} by {@link #collectSiblingEvents}: a
+     * thread's own wait looks here before asking the kernel.
+     *
+     * @return the status, or -1 if none is kept
+     */
+    long takePending(int tid) {
+        ArrayDeque<Integer> q = pending.get(tid);
+        if (q == null) {
+            return -1;
+        }
+        int st = q.removeFirst();
+        if (q.isEmpty()) {
+            pending.remove(tid);
+        }
+        return st & 0xffffffffL;
+    }
+
+    /**
+     * Collects what the kernel has for the threads other than {@code t} without blocking
+     * (waitpid(tid, WNOHANG | __WALL) each), and keeps it for their own waits: a stop (a sibling
+     * at the trap of its batch while the leader's batch still runs) and an exit alike. An exit, or
+     * a thread no longer ours to wait for (ECHILD), also marks it dead. The leader's wait needs
+     * this: a dying group's leader is reported only once its other threads are reaped, and only
+     * their tracer can reap them. No status is lost: a traced thread stops once and stays stopped
+     * until continued, so what is kept here is exactly what its own wait would have got.
+     */
+    void collectSiblingEvents(TraceeThread t) {
         for (TraceeThread o : threads.values()) {
-            if (o != t && !o.dead && Wait.reapExit(o.tid)) {
+            if (o == t || o.dead) {
+                continue;
+            }
+            long r;
+            try {
+                r = Wait.waitpid(o.tid, Wait.__WALL | Wait.WNOHANG);
+            } catch (ErrnoException e) {
+                if (e.errno() != Errno.ECHILD) {
+                    throw e;
+                }
+                o.dead = true;
+                continue;
+            }
+            if (Wait.pid(r) == 0) {
+                continue;
+            }
+            int st = Wait.status(r);
+            pending.computeIfAbsent(o.tid, k -> new ArrayDeque<>()).addLast(st);
+            if (!Wait.WIFSTOPPED(st)) {
                 o.dead = true;
             }
         }

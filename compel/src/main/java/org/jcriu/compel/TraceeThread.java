@@ -552,19 +552,27 @@ public final class TraceeThread {
         }
     }
 
-    /** waitpid for this thread; an exit marks it dead and throws. @return the stop status */
+    /**
+     * Waits for this thread's next stop: one kept for it by another thread's wait first
+     * ({@link Tracee#collectSiblingEvents}), else waitpid(tid, __WALL), which reports this thread
+     * only; so threads running code at once can be waited for in any order. An exit marks it dead
+     * and throws. @return the stop status
+     */
     int waitStop(String what) {
-        long r;
-        try {
-            r = tid == tracee.pid && tracee.hasOtherLiveThreads(this) ? waitLeader() : Wait.waitpid(tid, Wait.__WALL);
-        } catch (ErrnoException e) {
-            if (e.errno() != org.jcriu.compel.sys.Errno.ECHILD) {
-                throw e;
+        long r = tracee.takePending(tid);
+        if (r < 0) {
+            try {
+                r = Wait.status(tid == tracee.pid && tracee.hasOtherLiveThreads(this) ? waitLeader()
+                        : Wait.waitpid(tid, Wait.__WALL)) & 0xffffffffL;
+            } catch (ErrnoException e) {
+                if (e.errno() != org.jcriu.compel.sys.Errno.ECHILD) {
+                    throw e;
+                }
+                dead = true;
+                throw NoSuchProcessException.gone("waitpid", "thread " + tid + " is gone (" + what + ")");
             }
-            dead = true;
-            throw NoSuchProcessException.gone("waitpid", "thread " + tid + " is gone (" + what + ")");
         }
-        int st = Wait.status(r);
+        int st = (int) r;
         if (!WIFSTOPPED(st)) {
             dead = true;
             throw NoSuchProcessException.gone("waitpid", "thread " + tid + " " + Wait.describe(st) + " during " + what);
@@ -573,9 +581,25 @@ public final class TraceeThread {
     }
 
     /**
+     * Like {@link #waitStop} without blocking and without the exit check: a status kept for this
+     * thread, else waitpid(tid, WNOHANG | __WALL).
+     *
+     * @return the wait status, or -1 if there is none yet
+     */
+    long pollStatus() {
+        long r = tracee.takePending(tid);
+        if (r >= 0) {
+            return r;
+        }
+        r = Wait.waitpid(tid, Wait.__WALL | Wait.WNOHANG);
+        return Wait.pid(r) == 0 ? -1 : Wait.status(r) & 0xffffffffL;
+    }
+
+    /**
      * Waits for the leader of a group with other traced threads. A dying group's leader is
      * reported only once its other threads are reaped, which only the tracer can do: so the
-     * wait polls (a short spin, then growing sleeps) and reaps exited siblings meanwhile.
+     * wait polls (a short spin, then growing sleeps) and meanwhile collects the siblings' events,
+     * kept for their own waits (their stops too: a sibling may be at the trap of its own batch).
      */
     private long waitLeader() {
         long spinEnd = System.nanoTime() + 50_000;
@@ -589,7 +613,10 @@ public final class TraceeThread {
                 Thread.onSpinWait();
                 continue;
             }
-            tracee.reapExitedSiblings(this);
+            tracee.collectSiblingEvents(this);
+            if (!tracee.hasOtherLiveThreads(this)) {
+                return Wait.waitpid(tid, Wait.__WALL); // every sibling reaped: the leader's own wait is enough
+            }
             java.util.concurrent.locks.LockSupport.parkNanos(sleep);
             sleep = Math.min(sleep * 2, 2_000_000);
         }

@@ -59,7 +59,7 @@ class SyscallBatchTest {
                 int th = h.op("gettid", Syscalls.number("gettid"));
                 a.start();
                 h.start();
-                assertEquals(-1, h.finish()); // the leader's last (see SyscallBatch)
+                assertEquals(-1, h.finish());
                 assertEquals(-1, a.finish());
                 assertEquals(v.pid, a.result(ta));
                 assertEquals(helper.tid(), h.result(th));
@@ -71,7 +71,8 @@ class SyscallBatchTest {
 
     /**
      * The other thread stops at its trap while the leader still runs: its batch is finished first,
-     * the leader's last (the documented order), and both results come back.
+     * then the leader's, and both results come back (the reverse order is in
+     * {@link #batchesOfTheLeaderAndAThreadFinishInEitherOrder}).
      */
     @Test
     void aSiblingStoppingFirstIsNotLost() throws Exception {
@@ -90,6 +91,108 @@ class SyscallBatchTest {
                         assertEquals(helper.tid(), h.result(th));
                     }));
             assertFalse(helper.isDead());
+        }
+    }
+
+    /**
+     * The leader and one thread of a real 3-thread task run batches at once and are finished in
+     * both orders, with either one reaching its trap long before the other: the leader finished
+     * first while its sibling already sits at its trap must not take (and lose) the sibling's
+     * stop. Each round ends with a resume, and the victim (still computing in every thread)
+     * checks its own state when terminated.
+     */
+    @Test
+    void batchesOfTheLeaderAndAThreadFinishInEitherOrder() throws Exception {
+        try (Victim v = Victim.start("threads", "2")) {
+            for (boolean leaderFirst : new boolean[] {true, false}) {
+                for (boolean leaderSlow : new boolean[] {true, false}) {
+                    String round = (leaderFirst ? "leader finished first" : "thread finished first")
+                            + (leaderSlow ? ", leader slower" : ", thread slower");
+                    try (Tracee t = Compel.seize(v.pid)) {
+                        TraceeThread leader = t.leader();
+                        TraceeThread other = t.threads().get(1);
+                        long[] got = withinOrKill(v, t.tracer().submit(() -> {
+                            SyscallBatch a = new SyscallBatch(leader, 0, 2);
+                            SyscallBatch h = new SyscallBatch(other, 1, 2);
+                            long sleep = 150_000_000L;
+                            a.op("nanosleep", Syscalls.number("nanosleep"), a.longs(0, leaderSlow ? sleep : 0), 0);
+                            int ta = a.op("gettid", Syscalls.number("gettid"));
+                            h.op("nanosleep", Syscalls.number("nanosleep"), h.longs(0, leaderSlow ? 0 : sleep), 0);
+                            int th = h.op("gettid", Syscalls.number("gettid"));
+                            a.start();
+                            h.start();
+                            int ra;
+                            int rh;
+                            if (leaderFirst) {
+                                ra = a.finish();
+                                rh = h.finish();
+                            } else {
+                                rh = h.finish();
+                                ra = a.finish();
+                            }
+                            return new long[] {ra, rh, a.result(ta), h.result(th)};
+                        }), round);
+                        assertEquals(-1, got[0], round);
+                        assertEquals(-1, got[1], round);
+                        assertEquals(v.pid, got[2], round);
+                        assertEquals(other.tid(), got[3], round);
+                        assertFalse(other.isDead(), round);
+                        assertFalse(leader.isDead(), round);
+                    }
+                }
+            }
+            assertEquals(3, v.threadCount());
+            String out = v.terminate();
+            assertTrue(out.contains("PASS"), out);
+        }
+    }
+
+    /**
+     * A thread whose batch ends in its exit, while the leader runs a longer batch that is
+     * finished first: the exit the leader's wait comes across is reported by the thread's own
+     * finish, and the leader's result is intact.
+     */
+    @Test
+    void aSiblingsExitSeenByTheLeadersWaitIsReportedToItsOwnFinish() throws Exception {
+        try (Victim v = Victim.start("idle"); Tracee t = Compel.seize(v.pid)) {
+            TraceeThread helper = cloneThread(t);
+            Object[] got = withinOrKill(v, t.tracer().submit(() -> {
+                SyscallBatch a = new SyscallBatch(t.leader(), 0, 2);
+                SyscallBatch h = new SyscallBatch(helper, 1, 2);
+                a.op("nanosleep(100 ms)", Syscalls.number("nanosleep"), a.longs(0, 100_000_000L), 0);
+                int ta = a.op("gettid", Syscalls.number("gettid"));
+                h.op("exit", Syscalls.number("exit"), 0);
+                a.start();
+                h.start();
+                int ra = a.finish();
+                RuntimeException hf = null;
+                try {
+                    h.finish();
+                } catch (RuntimeException e) {
+                    hf = e;
+                }
+                return new Object[] {ra, a.result(ta), hf};
+            }), "leader first, thread exiting");
+            assertEquals(-1, got[0]);
+            assertEquals((long) v.pid, got[1]);
+            assertTrue(got[2] instanceof org.jcriu.compel.sys.NoSuchProcessException, String.valueOf(got[2]));
+            assertTrue(helper.isDead());
+            assertEquals(1, v.threadCount());
+        }
+    }
+
+    /**
+     * Waits for work on the tracer; if it hangs (a stop lost, the old wait), kills the victim so
+     * that the tracer's waitpid returns, and fails.
+     */
+    private static <T> T withinOrKill(Victim v, java.util.concurrent.Future<T> f, String what) throws Exception {
+        try {
+            return f.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            v.close();
+            throw new AssertionError(what + ": batches not finished after 20 s (a stop was lost)");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new AssertionError(what + ": " + e.getCause(), e.getCause());
         }
     }
 

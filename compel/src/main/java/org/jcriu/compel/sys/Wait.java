@@ -56,8 +56,15 @@ public final class Wait {
      * Collects the exit of {@code tid} if it has exited, without touching its stops
      * (waitid(P_PID, tid, WEXITED | WNOHANG | __WALL)).
      *
-     * @return true if it had exited (now reaped) or is not ours to wait for any more
+     * <p>Not for a thread that may be at a ptrace stop: the kernel reports a tracee's stops to its
+     * tracer whatever the options say, so this takes (and its caller loses) such a stop. compel
+     * itself no longer uses it: a tracee's events are collected by waitpid and kept per thread.
+     *
+     * @return true if it had exited (now reaped) or is not ours to wait for any more, or if it
+     *     was at a ptrace stop (now taken)
+     * @deprecated takes ptrace stops too; kept for compatibility of compel 0.2.0's API
      */
+    @Deprecated
     public static boolean reapExit(int tid) {
         Memory info = SIGINFO.get();
         info.setInt(12, 0); // si_pid

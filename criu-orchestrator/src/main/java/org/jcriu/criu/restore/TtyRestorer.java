@@ -13,6 +13,8 @@ import org.jcriu.criu.proc.ProcStat;
 import org.jcriu.criu.sys.Errno;
 import org.jcriu.criu.sys.Fd;
 import org.jcriu.criu.sys.Tty;
+import org.jcriu.criu.sys.TtyInput;
+import org.jcriu.criu.sys.TtyOutput;
 import org.jcriu.criu.util.Log;
 import org.jcriu.images.ImageException;
 import org.jcriu.images.ImageReader;
@@ -28,8 +30,9 @@ import org.jcriu.images.proto.TtyInfoEntry;
  * Pseudo-terminals of the images, made again by the orchestrator before the
  * tree exists: per saved pty a new /dev/ptmx (its index may differ from the
  * saved one, as CRIU allows for ptys), unlocked, each saved slave description
- * opened through TIOCGPTPEER, output the master had not read written again,
- * termios, locked termios, winsize, packet and exclusive mode and the pty
+ * opened through TIOCGPTPEER, termios and winsize set, the output the master
+ * had not read and the input the slave had not read put back ({@link TtyOutput},
+ * {@link TtyInput}), then locked termios, packet and exclusive mode and the pty
  * lock set again. Tasks take their fds from us with
  * pidfd_getfd (the {@code "file:ID"} entries of {@link FdRestorer.Shared#where}),
  * so one description stays shared as it was.
@@ -56,8 +59,10 @@ final class TtyRestorer implements AutoCloseable {
         final List<Fd> slaves = new ArrayList<>();
         /** a slave of ours for TIOCSCTTY and TIOCSPGRP in the session leader */
         Fd ctty;
-        /** output the master had not read (tty-data.img) */
+        /** output the master had not read (tty-data.img, under the master's id) */
         byte[] output;
+        /** keystrokes of input the slave had not read (tty-data.img, under the slave's id) */
+        byte[] input;
 
         Pty(TtyInfoEntry master, TtyInfoEntry slave) {
             this.master = master;
@@ -119,10 +124,10 @@ final class TtyRestorer implements AutoCloseable {
             throw new RestoreException("image tty-info.img: " + e.getMessage());
         }
         Path dataImg = dir.resolve("tty-data.img");
-        Map<Integer, byte[]> output = new java.util.HashMap<>();
+        Map<Integer, byte[]> queued = new java.util.HashMap<>();
         if (Files.exists(dataImg)) {
             try (ImageReader in = ImageReader.open(dataImg, ImageType.TTY_DATA)) {
-                for (TtyDataEntry e; (e = in.next(TtyDataEntry.parser())) != null; ) output.put(e.getTtyId(), e.getData().toByteArray());
+                for (TtyDataEntry e; (e = in.next(TtyDataEntry.parser())) != null; ) queued.put(e.getTtyId(), e.getData().toByteArray());
             } catch (ImageException e) {
                 throw new RestoreException("image tty-data.img: " + e.getMessage());
             }
@@ -141,7 +146,9 @@ final class TtyRestorer implements AutoCloseable {
             boolean master = e.getRdev() == (Tty.TTYAUX_MAJOR << 8 | 2);
             if (master) {
                 Pty p = new Pty(e, slaveByIndex.get(index));
-                p.output = output.get(e.getId());
+                // bytes read from one side go back into the other: output to the master, input to the slave
+                p.output = queued.get(e.getId());
+                if (p.slave != null) p.input = queued.get(p.slave.getId());
                 ptys.put(index, p);
             }
         }
@@ -225,25 +232,31 @@ final class TtyRestorer implements AutoCloseable {
         }
     }
 
-    /** termios, locked termios, winsize (through the master: they are the slave's), then modes and the lock. */
+    /**
+     * termios and winsize (through the master: they are the slave's), the bytes in flight, then
+     * the locked termios (after: the input is typed under other termios), modes and the lock.
+     */
     private void setUp(Pty p) throws Errno {
         int m = p.masterFd.fd();
         TtyInfoEntry s = p.slave != null ? p.slave : p.master;
         if (s.hasTermios()) Tty.setTermios(m, termios(s.getTermios()), false);
-        if (s.hasTermiosLocked()) Tty.setTermios(m, termios(s.getTermiosLocked()), true);
         if (s.hasWinsize()) {
             Tty.setWinsize(m, new Tty.Winsize(s.getWinsize().getWsRow(), s.getWinsize().getWsCol(),
                     s.getWinsize().getWsXpixel(), s.getWinsize().getWsYpixel()));
         }
-        if (p.output != null && p.output.length > 0) {
-            // the saved output, written through a slave of ours with output processing off: it was processed once
-            Tty.Termios t = s.hasTermios() ? termios(s.getTermios()) : Tty.termios(m, false);
-            Tty.setTermios(m, Tty.rawOutput(t), false);
-            try (Fd w = peer(p, Tty.O_RDWR | Tty.O_NOCTTY | Tty.O_CLOEXEC)) {
-                Tty.writeAll(w.fd(), p.output);
+        if (p.output != null) TtyOutput.put(m, p.output);
+        if (p.input != null && p.input.length > 0) {
+            Tty.Termios t = Tty.termios(m, false);
+            if (!TtyInput.handled(t)) {
+                Log.warn("pty " + s.getPty().getIndex() + ": " + p.input.length + " byte(s) of input not restored (EXTPROC mode)");
+            } else {
+                try (Fd w = peer(p, Tty.O_RDWR | Tty.O_NOCTTY | Tty.O_CLOEXEC)) {
+                    TtyInput.type(w.fd(), t, p.input);
+                }
             }
-            Tty.setTermios(m, t, false);
         }
+        if (s.hasTermiosLocked()) Tty.setTermios(m, termios(s.getTermiosLocked()), true);
+        // after the data: packet mode adds a status byte to reads, and termios changes could queue one
         if (p.master.getPacketMode()) Tty.setInt(m, Tty.TIOCPKT, 1, "TIOCPKT");
         if (p.slave != null && p.slave.hasUid() && p.slave.hasGid() && !p.slaves.isEmpty()) {
             // the new /dev/pts node belongs to us: give it the saved owner (a non-root task opens it by name)

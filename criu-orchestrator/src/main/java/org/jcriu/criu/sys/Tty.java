@@ -97,15 +97,26 @@ public final class Tty {
         }
     }
 
-    /** OPOST of c_oflag: output processing (ONLCR and the like) on or off. */
-    public static final int OPOST = 1;
-    /** Bytes of output a pty master holds in its line discipline's read buffer (N_TTY_BUF_SIZE). */
-    public static final int N_TTY_BUF_SIZE = 4096;
+    /** TIOCSTI: insert one byte into a terminal's input as if typed (CAP_SYS_ADMIN for another's terminal). */
+    public static final long TIOCSTI = 0x5412;
+    /** c_iflag bits that change input bytes on their way into the line discipline's buffer. */
+    public static final int INPCK = 020, ISTRIP = 040, INLCR = 0100, IGNCR = 0200, ICRNL = 0400, IUCLC = 01000,
+            IXON = 02000, IXANY = 04000, PARMRK = 010;
+    /** c_lflag bits. */
+    public static final int ISIG = 1, ICANON = 2, ECHO = 010, ECHOE = 020, ECHOK = 040, ECHONL = 0100,
+            ECHOCTL = 01000, ECHOPRT = 02000, ECHOKE = 04000, IEXTEN = 0100000, EXTPROC = 0200000;
+    /** Indices into c_cc (the kernel's struct termios). */
+    public static final int VINTR = 0, VQUIT = 1, VERASE = 2, VKILL = 3, VEOF = 4, VTIME = 5, VMIN = 6,
+            VSTART = 8, VSTOP = 9, VSUSP = 10, VEOL = 11, VREPRINT = 12, VWERASE = 14, VLNEXT = 15, VEOL2 = 16;
+    /** poll(2) events. */
+    public static final short POLLIN = 1, POLLPRI = 2;
+    /** O_NONBLOCK of open(2). */
+    public static final int O_NONBLOCK = 04000;
+    /** The first byte of every read from a master in packet mode when no status is pending: data follows. */
+    public static final int TIOCPKT_DATA = 0;
 
-    /** The same termios with output processing off: bytes written to the slave reach the master unchanged. */
-    public static Termios rawOutput(Termios t) {
-        return new Termios(t.iflag(), t.oflag() & ~OPOST, t.cflag(), t.lflag(), t.line(), t.cc(), t.ispeed(), t.ospeed());
-    }
+    /** Bytes a line discipline's read buffer holds, either side of a pty (N_TTY_BUF_SIZE). */
+    public static final int N_TTY_BUF_SIZE = 4096;
 
     /** read(fd, n): exactly what one read returns (a pty master returns what it holds, up to n). */
     public static byte[] read(int fd, int n) throws Errno {
@@ -116,6 +127,77 @@ public final class Tty {
         } catch (LastErrorException e) {
             throw new Errno("read", e.getErrorCode());
         }
+    }
+
+    /**
+     * read(fd, n) on a non-blocking fd.
+     *
+     * @return what one read returns (empty at end of file, or a terminal's empty line), or null on EAGAIN
+     */
+    public static byte[] readNow(int fd, int n) throws Errno {
+        Memory m = new Memory(Math.max(n, 1));
+        try {
+            long r = LibC.read(fd, m, n);
+            return m.getByteArray(0, (int) r);
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == Errno.EAGAIN) return null;
+            throw new Errno("read", e.getErrorCode());
+        }
+    }
+
+    /** ioctl(fd, TIOCSTI, &b): b enters the terminal's input as if typed, processed at once by its line discipline. */
+    public static void sti(int fd, byte b) throws Errno {
+        Memory m = new Memory(1);
+        m.setByte(0, b);
+        ioctl(fd, TIOCSTI, m, "ioctl(TIOCSTI)");
+    }
+
+    /** poll(2) on one fd. @return the revents (0 when nothing happened within timeoutMs) */
+    public static int poll(int fd, short events, int timeoutMs) throws Errno {
+        Memory p = new Memory(8);
+        p.setInt(0, fd);
+        p.setShort(4, events);
+        p.setShort(6, (short) 0);
+        long r = LibC.sys("poll", 7, com.sun.jna.Pointer.nativeValue(p), 1, timeoutMs, 0, 0, 0);
+        return r == 0 ? 0 : p.getShort(6) & 0xffff;
+    }
+
+    /** A step run under other termios by {@link #during}. */
+    public interface Step<T> {
+        T run() throws Errno;
+    }
+
+    /**
+     * Runs {@code step} with the terminal's termios set to {@code during} (checked to have taken
+     * effect), then sets {@code after}. The locked termios (TIOCSLCKTRMIOS, CAP_SYS_ADMIN), which
+     * would silently keep some bits, are lifted meanwhile and put back.
+     */
+    public static <T> T during(int fd, Termios during, Termios after, Step<T> step) throws Errno {
+        Termios locked = termios(fd, true);
+        boolean unlock = locked.iflag() != 0 || locked.oflag() != 0 || locked.cflag() != 0 || locked.lflag() != 0;
+        for (byte c : locked.cc()) unlock |= c != 0;
+        if (unlock) setTermios(fd, new Termios(0, 0, 0, 0, 0, new byte[NCCS], 0, 0), true);
+        try {
+            setTermios(fd, during, false);
+            try {
+                Termios now = termios(fd, false);
+                if (now.iflag() != during.iflag() || now.oflag() != during.oflag() || now.lflag() != during.lflag()) {
+                    throw new Errno("ioctl(TCSETS2) [the termios did not take]", Errno.EPERM);
+                }
+                return step.run();
+            } finally {
+                setTermios(fd, after, false);
+            }
+        } finally {
+            if (unlock) setTermios(fd, locked, true);
+        }
+    }
+
+    /** The same termios with other c_iflag and c_lflag bits and one control character changed. */
+    public static Termios with(Termios t, int iflag, int lflag, int ccIndex, int cc) {
+        byte[] c = t.cc().clone();
+        if (ccIndex >= 0) c[ccIndex] = (byte) cc;
+        return new Termios(iflag, t.oflag(), t.cflag(), lflag, t.line(), c, t.ispeed(), t.ospeed());
     }
 
     /** write(fd, all of b), looping over short writes. */
