@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
 public final class CriuMain {
 
     public static void main(String[] args) {
+        JnaStart.skipLdconfig();
         // what the action needs first warms up on another core while the line is parsed
         String action = action(args);
         if ("dump".equals(action)) org.jcriu.criu.dump.Natives.startInBackground();
