@@ -53,6 +53,10 @@ class ImageIoTest {
         assertSame(ImageType.PAGEMAP, ImageType.byMagic(0x56084025));
         assertEquals("PAGEMAP", ImageType.SHMEM_PAGEMAP.critName());
         assertEquals("core-42.img", ImageType.CORE.fileName(42));
+        // looked up at first use, the generated class's own default instance
+        assertSame(org.jcriu.images.proto.CoreEntry.getDefaultInstance(), ImageType.CORE.entryPrototype());
+        assertSame(org.jcriu.images.proto.PipeDataEntry.getDefaultInstance(), ImageType.FIFO_DATA.entryPrototype());
+        assertNull(ImageType.PAGES.entryPrototype());
         assertEquals("ghost-file-1f.img", ImageType.GHOST_FILE.fileName(31));
         assertEquals("stats-dump", ImageType.STATS.fileName("dump"));
         assertNull(ImageType.byMagic(ImageMagic.IMG_COMMON));

@@ -19,20 +19,15 @@ import picocli.CommandLine.Command;
 public final class CriuMain {
 
     public static void main(String[] args) {
+        JnaStart.skipLdconfig();
         // what the action needs first warms up on another core while the line is parsed
         String action = action(args);
         if ("dump".equals(action)) org.jcriu.criu.dump.Natives.startInBackground();
         if ("restore".equals(action)) org.jcriu.criu.restore.Restorer.prepare();
         int rc = run(args);
-        if ("restore".equals(action)) {
-            // Not halted: the restore detaches restored zombies with an exit_group still to
-            // run; returning 10 to 30 ms sooner let callers see some of them not yet zombies
-            // (the zombie scenario, 2 in 6 runs). The orderly exit keeps the old timing
-            // until the restore itself waits for them.
-            System.exit(rc);
-        }
-        // Everything the action wrote is closed by now (logs, images, pidfile); the JVM's
-        // orderly exit (shutdown hooks: none of ours) costs a short run 10 to 30 ms more.
+        // Everything the action wrote is closed by now (logs, images, pidfile), and a restore
+        // has waited for its restored zombies to be zombies; the JVM's orderly exit (shutdown
+        // hooks: none of ours) would cost a short run 10 to 30 ms more.
         System.out.flush();
         System.err.flush();
         Runtime.getRuntime().halt(rc);

@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.jcriu.criu.proc.Namespaces;
 import org.jcriu.criu.proc.PosixTimers;
 import org.jcriu.criu.proc.ProcFs;
@@ -547,7 +546,7 @@ public final class Dumper {
         try (ImageWriter o = ImageWriter.create(dir.resolve("inventory.img"), ImageType.INVENTORY)) {
             o.write(InventoryEntry.newBuilder().setImgVersion(2).setFdinfoPerId(true).setRootIds(rootIds)
                     .setNsPerId(true).setRootCgSet(1).setLsmtype(Lsmtype.NO_LSM).setNetworkLockMethod(0)
-                    .setPluginsEntry(PluginsEntry.newBuilder()).setDumpCriuRunId(UUID.randomUUID().toString()).build());
+                    .setPluginsEntry(PluginsEntry.newBuilder()).setDumpCriuRunId(RunId.random()).build());
         }
         try (ImageWriter o = ImageWriter.create(dir.resolve("pstree.img"), ImageType.PSTREE)) {
             for (PstreeEntry e : pstree) o.write(e);
