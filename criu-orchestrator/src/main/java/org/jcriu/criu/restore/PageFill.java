@@ -103,9 +103,7 @@ final class PageFill {
                 for (int w = 0; w < workers; w++) sizes[w] = bs[w].size();
                 for (SyscallBatch b : bs) if (b.size() > 0) b.start();
                 RestoreException failed = null;
-                // the leader's batch is finished last: compel's wait for a leader with live threads
-                // reaps their exits, which would also take a helper's trap stop (see SyscallBatch)
-                for (int w = workers - 1; w >= 0; w--) {
+                for (int w = 0; w < workers; w++) {
                     if (sizes[w] == 0) continue;
                     try {
                         ctx.remote.finish(bs[w], sizes[w]);

@@ -79,20 +79,15 @@ public final class Restorer {
      * Starts, in the background, what the restore needs before its first
      * task exists: the native bindings (JNA's start-up is a good part of the
      * JVM's) and the child-subreaper flag. The images are read meanwhile;
-     * {@link #restore} waits for it before spawning the stub. A second thread
-     * initializes the images module's generated classes (building their
-     * protobuf descriptors costs tens of ms in a fresh JVM) while the CLI
-     * still parses its options; the image reader then finds them ready, or
-     * waits for that class initialization instead of repeating it.
+     * {@link #restore} waits for it before spawning the stub. (The images
+     * module initialises only the message classes an image read needs, at
+     * first use: nothing of it to warm here.)
      */
     public static synchronized void prepare() {
         if (warmUp != null) return;
         warmUp = new Thread(Restorer::becomeSubreaper, "jcriu-restore-prepare");
         warmUp.setDaemon(true);
         warmUp.start();
-        Thread images = new Thread(() -> org.jcriu.images.ImageType.values(), "jcriu-restore-prepare-images");
-        images.setDaemon(true);
-        images.start();
     }
 
     private static void awaitPrepared() {

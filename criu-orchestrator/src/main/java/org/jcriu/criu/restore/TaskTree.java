@@ -147,13 +147,32 @@ final class TaskTree {
         String res = "/org/jcriu/nativeasm/jcriu-restorer";
         try (InputStream in = TaskTree.class.getResourceAsStream(res)) {
             if (in == null) throw new RestoreException("the restore stub " + res + " is missing from the jar (native-asm not built?)");
-            Path dir = Files.createTempDirectory("jcriu-restore", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Path dir = privateDir();
             Path p = dir.resolve("jcriu-restorer");
             Files.copy(in, p);
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx------"));
             return p;
         } catch (IOException e) {
             throw new RestoreException("cannot install the restore stub: " + e.getMessage());
+        }
+    }
+
+    /**
+     * A new directory of ours (0700) under java.io.tmpdir, named by our pid and a counter:
+     * Files.createTempDirectory would seed SecureRandom for the name first, 10 to 30 ms of a
+     * fresh JVM. mkdir fails on any existing name (a symlink included), so a name taken by
+     * someone else only moves us to the next one.
+     */
+    private static Path privateDir() throws IOException {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        long pid = ProcessHandle.current().pid(), t = System.nanoTime();
+        for (int i = 0; ; i++) {
+            try {
+                return Files.createDirectory(tmp.resolve("jcriu-restore-" + pid + "-" + Long.toHexString(t + i)),
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (java.nio.file.FileAlreadyExistsException taken) {
+                if (i >= 100) throw taken;
+            }
         }
     }
 
