@@ -12,6 +12,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jcriu.compel.CompelException;
+import org.jcriu.compel.Parasite;
+import org.jcriu.compel.PipeFill;
 import org.jcriu.compel.Tracee;
 import org.jcriu.compel.TraceeThread;
 import org.jcriu.criu.proc.ProcFs;
@@ -53,6 +56,23 @@ final class PinnedPages {
     /** threads writing pinned pages after the kill (JCRIU_DRAIN_THREADS, for measuring) */
     private static final int DRAIN_THREADS = Math.max(1, Integer.parseInt(
             System.getProperty("jcriu.drain.threads", System.getenv().getOrDefault("JCRIU_DRAIN_THREADS", "2"))));
+
+    /**
+     * Readable bytes from which a task's pages are pinned by compel's parasite, one request per
+     * {@link #GROUP} pipes, instead of one remote vmsplice per pipe: infecting and curing cost
+     * about fifteen round trips, so smaller tasks keep the remote syscalls (JCRIU_PIN_PARASITE=0
+     * turns the parasite off, for measuring).
+     */
+    private static final long PARASITE_MIN = Long.parseLong(System.getProperty("jcriu.pin.parasite.min",
+            System.getenv().getOrDefault("JCRIU_PIN_PARASITE_MIN", Long.toString(16L << 20))));
+    private static final boolean PARASITE = !"0".equals(
+            System.getProperty("jcriu.pin.parasite", System.getenv().getOrDefault("JCRIU_PIN_PARASITE", "1")));
+    /**
+     * Pipes filled by one parasite request: a full request's pipes reach the early writer only
+     * when it answers, so not all 253 a message can carry (JCRIU_PIN_GROUP, for measuring).
+     */
+    private static final int GROUP = Math.max(1, Math.min(Parasite.MAX_PIPES, Integer.parseInt(
+            System.getProperty("jcriu.pin.group", System.getenv().getOrDefault("JCRIU_PIN_GROUP", "32")))));
 
     /** write full pipes while the tree is still frozen (JCRIU_EARLY_WRITE=0 turns it off, for measuring) */
     private static final boolean EARLY_WRITE = !"0".equals(
@@ -118,6 +138,116 @@ final class PinnedPages {
         reserve(tg, file, total);
         long readable = 0;
         for (int i = 0; i < r.n; i++) if ((r.flags[i] & UNREADABLE) == 0) readable += r.len[i];
+        if (PARASITE && readable >= PARASITE_MIN) {
+            pinByParasite(t, r, tg);
+        } else {
+            pinByRemoteVmsplice(t, r, tg, readable);
+        }
+        stats.pagesWritten += total >>> 12;
+        Log.debug("task " + t.pid + ": " + (total >>> 20) + " MiB pinned in " + tg.pipes.size() + " pipes of up to "
+                + (maxPipe >> 10) + " KiB");
+    }
+
+    /**
+     * The parasite's way: the task vmsplices its pages straight into pipes of ours, whose write
+     * ends it gets with each request ({@link Parasite#vmspliceToPipes}): one round trip per
+     * {@link #GROUP} pipes, and nobody has to drain a pipe meanwhile. Each filled pipe goes to
+     * the early writer as soon as its request is answered.
+     */
+    private void pinByParasite(TaskNode t, MemoryDumper.Runs r, Target tg) throws IOException, DumpException {
+        int cap = Math.min(r.n, Parasite.MAX_IOVECS);
+        long[] addrs = new long[cap], lens = new long[cap];
+        Fd[] reads = new Fd[GROUP], writes = new Fd[GROUP];
+        int[] w = new int[GROUP];
+        int i = 0;
+        long inRun = 0, fileOff = 0;
+        int pipeSize = 0, requests = 0;
+        try (Parasite p = t.tracee.infect()) {
+            while (i < r.n) {
+                if ((r.flags[i] & UNREADABLE) != 0) {
+                    copy(t, tg.file, r.addr[i] + inRun, r.len[i] - inRun, fileOff);
+                    fileOff += r.len[i] - inRun;
+                    i++;
+                    inRun = 0;
+                    continue;
+                }
+                // the readable runs from the cursor on, up to a request's pipes
+                int k = 0;
+                long want = 0, most = (long) GROUP * Math.max(pipeSize, MIN_PIPE);
+                for (int j = i; j < r.n && k < cap && want < most && (r.flags[j] & UNREADABLE) == 0; j++, k++) {
+                    long from = j == i ? inRun : 0;
+                    long take = Math.min(r.len[j] - from, most - want);
+                    addrs[k] = r.addr[j] + from;
+                    lens[k] = take;
+                    want += take;
+                }
+                int np = 0;
+                PipeFill f;
+                try {
+                    for (long room = 0; room < want && np < GROUP; np++) {
+                        Fd[] lp = Pipes.pipe(Pipes.O_CLOEXEC);
+                        reads[np] = lp[0];
+                        writes[np] = lp[1];
+                        w[np] = lp[1].fd();
+                        int size = sizePipe(lp[1], want - room);
+                        if (pipeSize == 0) pipeSize = size;
+                        room += size;
+                        stats.pagePipeBufs++;
+                    }
+                    f = p.vmspliceToPipes(w, np, pipeSize, addrs, lens, k);
+                    if (requests++ == 0) Fault.at("pin"); // the parasite in, pipes filled: must all go
+
+                } finally {
+                    for (int q = 0; q < np; q++) writes[q].close();
+                }
+                for (int q = 0; q < np; q++) {
+                    long n = q < f.pipesTaken() ? f.perPipe()[q] : 0;
+                    if (n == 0) {
+                        reads[q].close();
+                        continue;
+                    }
+                    tg.pipes.add(reads[q]);
+                    tg.pieces.add(new Piece(reads[q], fileOff, n));
+                    queue(tg); // each pipe is one job, for the early writer at once
+                    fileOff += n;
+                }
+                // advance the cursor by what was pinned
+                for (long n = f.total(); n > 0; ) {
+                    long take = Math.min(n, r.len[i] - inRun);
+                    n -= take;
+                    inRun += take;
+                    if (inRun == r.len[i]) {
+                        i++;
+                        inRun = 0;
+                    }
+                }
+                if (f.errno() == Errno.EFAULT) {
+                    // vmsplice stopped at this run: copy the rest of it now
+                    copy(t, tg.file, r.addr[i] + inRun, r.len[i] - inRun, fileOff);
+                    fileOff += r.len[i] - inRun;
+                    i++;
+                    inRun = 0;
+                } else if (f.errno() != 0) {
+                    throw new DumpException("task " + t.pid + ": vmsplice of its pages failed with error(" + f.errno()
+                            + ") at 0x" + Long.toHexString(r.addr[i] + inRun));
+                } else if (f.total() == 0) {
+                    throw new DumpException("task " + t.pid + ": no page could be pinned at 0x"
+                            + Long.toHexString(r.addr[i] + inRun) + " (" + f.pipesTaken() + " of " + np
+                            + " pipes reached the task: is its fd table full?)");
+                }
+            }
+        } catch (CompelException e) {
+            throw new DumpException("task " + t.pid + ": pinning its pages through the parasite: " + e.getMessage(), e);
+        }
+        Log.debug("task " + t.pid + ": pages pinned by the parasite in " + requests + " requests");
+    }
+
+    /**
+     * Without the parasite: one pipe in the task (the relay) and one remote vmsplice per pipe
+     * of ours, each moved at once from the relay into our pipe by a local splice.
+     */
+    private void pinByRemoteVmsplice(TaskNode t, MemoryDumper.Runs r, Target tg, long readable)
+            throws IOException, DumpException {
         Tracee tr = t.tracee;
         long scratch = tr.scratch();
         try (Fd pidfd = Pidfd.open(t.pid)) {
@@ -207,9 +337,6 @@ final class PinnedPages {
                 if (pipeW != null) pipeW.close();
             }
         }
-        stats.pagesWritten += total >>> 12;
-        Log.debug("task " + t.pid + ": " + (total >>> 20) + " MiB pinned in " + tg.pipes.size() + " pipes of up to "
-                + (maxPipe >> 10) + " KiB");
     }
 
     /** Hands the pieces of tg not yet queued (one pipe's, all full) to the writers. */
@@ -292,18 +419,26 @@ final class PinnedPages {
         remoteFds.add(rfd);
         remoteFds.add(wfd);
         Fd local = Pidfd.getfd(pidfd, rfd);
+        return new int[] {local.fd(), wfd, sizePipe(local, want)};
+    }
+
+    /**
+     * Makes pipe p as big as the kernel grants, up to the power of two that holds {@code want}
+     * (never below 1 MiB, the default pipe-max-size); the largest size refused is not asked
+     * for again in this dump. Returns the size.
+     */
+    private int sizePipe(Fd p, long want) throws Errno {
         int size = 0;
         long target = Long.highestOneBit(Math.max(MIN_PIPE, Math.min(maxPipe, want)) * 2 - 1);
         for (long s = Math.min(target, maxPipe); s >= MIN_PIPE && size == 0; s >>= 1) {
             try {
-                size = Pipes.setSize(local, (int) s);
+                size = Pipes.setSize(p, (int) s);
             } catch (Errno e) {
                 maxPipe = (int) (s >> 1); // not asked again for this dump
                 Log.debug("F_SETPIPE_SZ " + s + ": " + e.getMessage());
             }
         }
-        if (size == 0) size = Pipes.size(local);
-        return new int[] {local.fd(), wfd, size};
+        return size != 0 ? size : Pipes.size(p);
     }
 
     /** Closes the fds we made in the task: close_range over each stretch of consecutive numbers. */
