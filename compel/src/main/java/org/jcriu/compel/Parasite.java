@@ -123,6 +123,15 @@ public final class Parasite implements AutoCloseable {
         }
     }
 
+    /**
+     * Loads the parasite blob from the class path now rather than at the first {@link
+     * Tracee#infect()}: a caller that infects inside a short window (a frozen tree) calls it
+     * before. Optional; does nothing the second time.
+     */
+    public static void preload() {
+        blob();
+    }
+
     static synchronized Blob blob() {
         if (blob == null) {
             try (InputStream b = Parasite.class.getResourceAsStream("/org/jcriu/nativeasm/parasite.bin");

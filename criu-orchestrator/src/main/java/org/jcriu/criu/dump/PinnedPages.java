@@ -59,12 +59,12 @@ final class PinnedPages {
 
     /**
      * Readable bytes from which a task's pages are pinned by compel's parasite, one request per
-     * {@link #GROUP} pipes, instead of one remote vmsplice per pipe: infecting and curing cost
-     * about fifteen round trips, so smaller tasks keep the remote syscalls (JCRIU_PIN_PARASITE=0
-     * turns the parasite off, for measuring).
+     * {@link #GROUP} pipes, instead of one remote vmsplice per 1 MiB pipe: infecting and curing
+     * took 5 to 7 ms in a dump (load 3 to 5), what 30 to 40 remote vmsplices cost, so smaller
+     * tasks keep the remote syscalls (JCRIU_PIN_PARASITE=0 turns the parasite off, for measuring).
      */
     private static final long PARASITE_MIN = Long.parseLong(System.getProperty("jcriu.pin.parasite.min",
-            System.getenv().getOrDefault("JCRIU_PIN_PARASITE_MIN", Long.toString(16L << 20))));
+            System.getenv().getOrDefault("JCRIU_PIN_PARASITE_MIN", Long.toString(32L << 20))));
     private static final boolean PARASITE = !"0".equals(
             System.getProperty("jcriu.pin.parasite", System.getenv().getOrDefault("JCRIU_PIN_PARASITE", "1")));
     /**
@@ -123,8 +123,41 @@ final class PinnedPages {
     /** bytes already promised on tmpfs, where fallocate would allocate (and zero) every page now */
     private long tmpfsPromised;
 
-    PinnedPages(DumpStats stats) {
+    /**
+     * @param root the tree's root: if it alone holds enough memory for the parasite's way,
+     *     {@link #prepare} runs now, on a thread of its own, beside the freeze
+     */
+    PinnedPages(DumpStats stats, int root) {
         this.stats = stats;
+        long rss = 0;
+        try {
+            rss = Long.parseLong(ProcFs.read(root, "statm").trim().split("\\s+")[1]) << 12;
+        } catch (IOException | RuntimeException e) {
+            // no estimate: nothing prepared, the first infect and the fd table's growth cost more
+        }
+        if (rss >= PARASITE_MIN) {
+            long pages = rss;
+            Thread p = new Thread(() -> prepare(pages), "jcriu-pin-prepare");
+            p.setDaemon(true);
+            p.start();
+        }
+    }
+
+    /**
+     * What pinning about {@code bytes} would otherwise pay inside the frozen window: the growth
+     * of our fd table to one fd per 1 MiB pipe (see {@link Pipes#growFdTable}), and the loading
+     * of the parasite blob (17 ms from the jar here; the first infect fell from 14 to 5 ms).
+     */
+    private static void prepare(long bytes) {
+        try {
+            int want = (int) Math.min(1 << 20, (bytes >> 20) + 512);
+            for (int n = want; n >= 64 && !Pipes.growFdTable(n); n >>= 1) {
+                // over RLIMIT_NOFILE: as much as it allows
+            }
+            if (PARASITE) Parasite.preload();
+        } catch (IOException | RuntimeException | LinkageError e) {
+            Log.debug("preparing the page pinning: " + e.getMessage());
+        }
     }
 
     /**
@@ -162,7 +195,9 @@ final class PinnedPages {
         int i = 0;
         long inRun = 0, fileOff = 0;
         int pipeSize = 0, requests = 0;
+        long t0 = System.nanoTime(), tIn, tReq = 0, tOut, tMake = 0;
         try (Parasite p = t.tracee.infect()) {
+            tIn = System.nanoTime();
             while (i < r.n) {
                 if ((r.flags[i] & UNREADABLE) != 0) {
                     copy(t, tg.file, r.addr[i] + inRun, r.len[i] - inRun, fileOff);
@@ -183,6 +218,7 @@ final class PinnedPages {
                 }
                 int np = 0;
                 PipeFill f;
+                long m0 = System.nanoTime();
                 try {
                     for (long room = 0; room < want && np < GROUP; np++) {
                         Fd[] lp = Pipes.pipe(Pipes.O_CLOEXEC);
@@ -194,7 +230,10 @@ final class PinnedPages {
                         room += size;
                         stats.pagePipeBufs++;
                     }
+                    long q0 = System.nanoTime();
+                    tMake += q0 - m0;
                     f = p.vmspliceToPipes(w, np, pipeSize, addrs, lens, k);
+                    tReq += System.nanoTime() - q0;
                     if (requests++ == 0) Fault.at("pin"); // the parasite in, pipes filled: must all go
 
                 } finally {
@@ -236,10 +275,14 @@ final class PinnedPages {
                             + " pipes reached the task: is its fd table full?)");
                 }
             }
+            tOut = System.nanoTime();
         } catch (CompelException e) {
             throw new DumpException("task " + t.pid + ": pinning its pages through the parasite: " + e.getMessage(), e);
         }
-        Log.debug("task " + t.pid + ": pages pinned by the parasite in " + requests + " requests");
+        long tCured = System.nanoTime(), in = tIn - t0, req = tReq, out = tOut, n = requests, make = tMake;
+        Log.debug(() -> String.format("task %d: pages pinned by the parasite: infect %d us, %d requests %d us, "
+                + "pipes made %d us, the rest %d us, cure %d us", t.pid, in / 1000, n, req / 1000, make / 1000,
+                (out - tIn - req - make) / 1000, (tCured - out) / 1000));
     }
 
     /**
