@@ -42,11 +42,6 @@ import org.jcriu.criu.util.Log;
  * vmsplice stops in.
  */
 final class PinnedPages {
-    /**
-     * Largest pipe asked for: 64 Ki slots of one page each. The kernel allocates the slot
-     * array with kmalloc, whose 4 MiB limit (40-byte slots) refuses 128 Ki slots.
-     */
-    private static final int MAX_PIPE = 256 << 20, MIN_PIPE = 1 << 20;
     /** UIO_MAXIOV: most iovecs one vmsplice takes */
     private static final int IOVS = 1024;
     /** A run flag of ours (never written to the pagemap): the area is not readable by the task. */
@@ -118,14 +113,15 @@ final class PinnedPages {
     /** ns the early writer spent writing */
     private final AtomicLong earlyNanos = new AtomicLong();
     private Thread earlyWriter;
-    /** the largest pipe size the kernel still may grant */
-    private int maxPipe = MAX_PIPE;
+    /** our pipes, some made before the freeze */
+    private final PipePool pool = new PipePool();
     /** bytes already promised on tmpfs, where fallocate would allocate (and zero) every page now */
     private long tmpfsPromised;
 
     /**
-     * @param root the tree's root: if it alone holds enough memory for the parasite's way,
-     *     {@link #prepare} runs now, on a thread of its own, beside the freeze
+     * @param root the tree's root: if it alone holds enough memory for the parasite's way, a
+     *     thread started now makes the pinning's pipes ready beside the freeze ({@link
+     *     PipePool#fill}) and loads the parasite blob
      */
     PinnedPages(DumpStats stats, int root) {
         this.stats = stats;
@@ -133,28 +129,31 @@ final class PinnedPages {
         try {
             rss = Long.parseLong(ProcFs.read(root, "statm").trim().split("\\s+")[1]) << 12;
         } catch (IOException | RuntimeException e) {
-            // no estimate: nothing prepared, the first infect and the fd table's growth cost more
+            // no estimate: nothing made ahead, the pinning makes its pipes itself
         }
         if (rss >= PARASITE_MIN) {
-            long pages = rss;
-            Thread p = new Thread(() -> prepare(pages), "jcriu-pin-prepare");
+            long bytes = rss;
+            Thread p = new Thread(() -> prepare(bytes), "jcriu-pin-prepare");
             p.setDaemon(true);
             p.start();
         }
     }
 
     /**
-     * What pinning about {@code bytes} would otherwise pay inside the frozen window: the growth
-     * of our fd table to one fd per 1 MiB pipe (see {@link Pipes#growFdTable}), and the loading
-     * of the parasite blob (17 ms from the jar here; the first infect fell from 14 to 5 ms).
+     * What pinning about {@code bytes} would otherwise pay inside the frozen window: its pipes
+     * and the growth of our fd table ({@link PipePool#fill}: 10 to 16 ms for 1 GiB here), and
+     * the loading of the parasite blob (7 to 17 ms from the jar; the first infect fell from 14
+     * to 5 ms).
      */
-    private static void prepare(long bytes) {
+    private void prepare(long bytes) {
+        long t0 = System.nanoTime();
         try {
-            int want = (int) Math.min(1 << 20, (bytes >> 20) + 512);
-            for (int n = want; n >= 64 && !Pipes.growFdTable(n); n >>= 1) {
-                // over RLIMIT_NOFILE: as much as it allows
-            }
             if (PARASITE) Parasite.preload();
+            long t1 = System.nanoTime();
+            pool.fill(bytes);
+            long t2 = System.nanoTime();
+            Log.debug(() -> "pinning prepared: parasite blob " + (t1 - t0) / 1000 + " us, pipes and fd table "
+                    + (t2 - t1) / 1000 + " us");
         } catch (IOException | RuntimeException | LinkageError e) {
             Log.debug("preparing the page pinning: " + e.getMessage());
         }
@@ -178,7 +177,7 @@ final class PinnedPages {
         }
         stats.pagesWritten += total >>> 12;
         Log.debug("task " + t.pid + ": " + (total >>> 20) + " MiB pinned in " + tg.pipes.size() + " pipes of up to "
-                + (maxPipe >> 10) + " KiB");
+                + (pool.maxPipe() >> 10) + " KiB");
     }
 
     /**
@@ -208,7 +207,7 @@ final class PinnedPages {
                 }
                 // the readable runs from the cursor on, up to a request's pipes
                 int k = 0;
-                long want = 0, most = (long) GROUP * Math.max(pipeSize, MIN_PIPE);
+                long want = 0, most = (long) GROUP * Math.max(pipeSize, PipePool.MIN_PIPE);
                 for (int j = i; j < r.n && k < cap && want < most && (r.flags[j] & UNREADABLE) == 0; j++, k++) {
                     long from = j == i ? inRun : 0;
                     long take = Math.min(r.len[j] - from, most - want);
@@ -221,13 +220,12 @@ final class PinnedPages {
                 long m0 = System.nanoTime();
                 try {
                     for (long room = 0; room < want && np < GROUP; np++) {
-                        Fd[] lp = Pipes.pipe(Pipes.O_CLOEXEC);
-                        reads[np] = lp[0];
-                        writes[np] = lp[1];
-                        w[np] = lp[1].fd();
-                        int size = sizePipe(lp[1], want - room);
-                        if (pipeSize == 0) pipeSize = size;
-                        room += size;
+                        PipePool.Pipe lp = pool.take(want - room);
+                        reads[np] = lp.read();
+                        writes[np] = lp.write();
+                        w[np] = lp.write().fd();
+                        if (pipeSize == 0) pipeSize = lp.size();
+                        room += lp.size();
                         stats.pagePipeBufs++;
                     }
                     long q0 = System.nanoTime();
@@ -281,7 +279,7 @@ final class PinnedPages {
         }
         long tCured = System.nanoTime(), in = tIn - t0, req = tReq, out = tOut, n = requests, make = tMake;
         Log.debug(() -> String.format("task %d: pages pinned by the parasite: infect %d us, %d requests %d us, "
-                + "pipes made %d us, the rest %d us, cure %d us", t.pid, in / 1000, n, req / 1000, make / 1000,
+                + "pipes %d us, the rest %d us, cure %d us", t.pid, in / 1000, n, req / 1000, make / 1000,
                 (out - tIn - req - make) / 1000, (tCured - out) / 1000));
     }
 
@@ -316,17 +314,11 @@ final class PinnedPages {
                         pieceLen = 0;
                         queue(tg); // the pipe is full: its pages can go to the file now
                         if (pipeW != null) pipeW.close();
-                        Fd[] lp = Pipes.pipe(Pipes.O_CLOEXEC);
-                        pipe = lp[0];
-                        pipeW = lp[1];
+                        PipePool.Pipe lp = pool.take(relaySize);
+                        pipe = lp.read();
+                        pipeW = lp.write();
                         tg.pipes.add(pipe);
-                        int size;
-                        try {
-                            size = Pipes.setSize(pipeW, relaySize);
-                        } catch (Errno e) {
-                            size = Pipes.size(pipeW);
-                        }
-                        free = Math.min(size, relaySize);
+                        free = Math.min(lp.size(), relaySize);
                         pipeSize = free;
                         pieceOff = fileOff;
                         stats.pagePipeBufs++;
@@ -462,26 +454,7 @@ final class PinnedPages {
         remoteFds.add(rfd);
         remoteFds.add(wfd);
         Fd local = Pidfd.getfd(pidfd, rfd);
-        return new int[] {local.fd(), wfd, sizePipe(local, want)};
-    }
-
-    /**
-     * Makes pipe p as big as the kernel grants, up to the power of two that holds {@code want}
-     * (never below 1 MiB, the default pipe-max-size); the largest size refused is not asked
-     * for again in this dump. Returns the size.
-     */
-    private int sizePipe(Fd p, long want) throws Errno {
-        int size = 0;
-        long target = Long.highestOneBit(Math.max(MIN_PIPE, Math.min(maxPipe, want)) * 2 - 1);
-        for (long s = Math.min(target, maxPipe); s >= MIN_PIPE && size == 0; s >>= 1) {
-            try {
-                size = Pipes.setSize(p, (int) s);
-            } catch (Errno e) {
-                maxPipe = (int) (s >> 1); // not asked again for this dump
-                Log.debug("F_SETPIPE_SZ " + s + ": " + e.getMessage());
-            }
-        }
-        return size != 0 ? size : Pipes.size(p);
+        return new int[] {local.fd(), wfd, pool.size(local, want)};
     }
 
     /** Closes the fds we made in the task: close_range over each stretch of consecutive numbers. */
@@ -627,6 +600,7 @@ final class PinnedPages {
     void discard() {
         abandoned = true;
         closed = true;
+        pool.close();
         if (earlyWriter != null) {
             try {
                 earlyWriter.join(); // it stops after its current piece: the fds stay valid until then
