@@ -54,14 +54,18 @@ final class PinnedPages {
 
     /**
      * Readable bytes from which a task's pages are pinned by compel's parasite, one request per
-     * {@link #GROUP} pipes, instead of one remote vmsplice per 1 MiB pipe: infecting and curing
-     * took 5 to 7 ms in a dump (load 3 to 5), what 30 to 40 remote vmsplices cost, so smaller
-     * tasks keep the remote syscalls (JCRIU_PIN_PARASITE=0 turns the parasite off, for measuring).
+     * {@link #GROUP} pipes, instead of one remote vmsplice per 1 MiB pipe (also the root's size
+     * from which the pinning is prepared before the freeze). Infecting and curing took 5 to 7
+     * ms in a dump at load 3 to 5, and a dump's first infect pays class loading: in interleaved
+     * runs the parasite pinned 64 MiB in 22 to 24 ms against 18 to 29 by remote vmsplices, with
+     * 2 to 14 ms more frozen time, and 128 MiB in 43 to 60 ms against 60 to 84. Smaller tasks
+     * keep the remote syscalls (JCRIU_PIN_PARASITE=0: every task, for measuring).
      */
-    private static final long PARASITE_MIN = Long.parseLong(System.getProperty("jcriu.pin.parasite.min",
-            System.getenv().getOrDefault("JCRIU_PIN_PARASITE_MIN", Long.toString(32L << 20))));
-    private static final boolean PARASITE = !"0".equals(
-            System.getProperty("jcriu.pin.parasite", System.getenv().getOrDefault("JCRIU_PIN_PARASITE", "1")));
+    private static final long PARASITE_MIN = 128L << 20;
+    /** {@link #PARASITE_MIN}, or what jcriu.pin.parasite.min / JCRIU_PIN_PARASITE_MIN says (bytes) */
+    private final long parasiteMin;
+    /** false: remote vmsplices for every task (jcriu.pin.parasite / JCRIU_PIN_PARASITE = 0) */
+    private final boolean parasite;
     /**
      * Pipes filled by one parasite request: a full request's pipes reach the early writer only
      * when it answers, so not all 253 a message can carry (JCRIU_PIN_GROUP, for measuring).
@@ -125,13 +129,17 @@ final class PinnedPages {
      */
     PinnedPages(DumpStats stats, int root) {
         this.stats = stats;
+        parasite = !"0".equals(System.getProperty("jcriu.pin.parasite",
+                System.getenv().getOrDefault("JCRIU_PIN_PARASITE", "1")));
+        parasiteMin = Long.parseLong(System.getProperty("jcriu.pin.parasite.min",
+                System.getenv().getOrDefault("JCRIU_PIN_PARASITE_MIN", Long.toString(PARASITE_MIN))));
         long rss = 0;
         try {
             rss = Long.parseLong(ProcFs.read(root, "statm").trim().split("\\s+")[1]) << 12;
         } catch (IOException | RuntimeException e) {
             // no estimate: nothing made ahead, the pinning makes its pipes itself
         }
-        if (rss >= PARASITE_MIN) {
+        if (rss >= parasiteMin) {
             long bytes = rss;
             Thread p = new Thread(() -> prepare(bytes), "jcriu-pin-prepare");
             p.setDaemon(true);
@@ -148,7 +156,7 @@ final class PinnedPages {
     private void prepare(long bytes) {
         long t0 = System.nanoTime();
         try {
-            if (PARASITE) Parasite.preload();
+            if (parasite) Parasite.preload();
             long t1 = System.nanoTime();
             pool.fill(bytes);
             long t2 = System.nanoTime();
@@ -170,7 +178,7 @@ final class PinnedPages {
         reserve(tg, file, total);
         long readable = 0;
         for (int i = 0; i < r.n; i++) if ((r.flags[i] & UNREADABLE) == 0) readable += r.len[i];
-        if (PARASITE && readable >= PARASITE_MIN) {
+        if (parasite && readable >= parasiteMin) {
             pinByParasite(t, r, tg);
         } else {
             pinByRemoteVmsplice(t, r, tg, readable);

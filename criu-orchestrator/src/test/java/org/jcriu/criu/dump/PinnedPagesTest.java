@@ -26,17 +26,18 @@ class PinnedPagesTest {
     @TempDir Path dir;
 
     /**
-     * 80 MiB: pinned through compel's parasite (more than one request, both drain threads);
-     * 8 MiB: below the parasite's threshold, one remote vmsplice per pipe.
+     * Both ways of pinning on 80 MiB (more than one pipe and request, both drain threads):
+     * through compel's parasite, and by one remote vmsplice per pipe.
      */
     @ParameterizedTest
-    @ValueSource(ints = {80, 8})
-    void killModeWritesWhatLeaveRunningCopies(int mib) throws Exception {
+    @ValueSource(strings = {"parasite", "remote"})
+    void killModeWritesWhatLeaveRunningCopies(String way) throws Exception {
+        int mib = 80;
         try (Victim v = Victim.start("pinned", Integer.toString(mib))) {
             Path copied = dir.resolve("copied"), pinned = dir.resolve("pinned");
             Dumper.dump(DumpOptions.of(v.pid, copied).leaveRunning(true));
             assertTrue(v.alive(), "--leave-running must leave the task running");
-            DumpStats s = Dumper.dump(DumpOptions.of(v.pid, pinned));
+            DumpStats s = dumpPinned(v.pid, pinned, way);
             assertTrue(v.awaitGone(5000), "the dumped task must be killed");
 
             byte[] a = Files.readAllBytes(pages(copied, v.pid)), b = Files.readAllBytes(pages(pinned, v.pid));
@@ -62,7 +63,7 @@ class PinnedPagesTest {
             List<String> fds = fds(v.pid);
             System.setProperty("jcriu.dump.fault", "pin");
             try {
-                DumpException e = assertThrows(DumpException.class, () -> Dumper.dump(DumpOptions.of(v.pid, dir)));
+                DumpException e = assertThrows(DumpException.class, () -> dumpPinned(v.pid, dir, "parasite"));
                 assertTrue(e.getMessage().contains("pin"), e.getMessage());
             } finally {
                 System.clearProperty("jcriu.dump.fault");
@@ -77,6 +78,17 @@ class PinnedPagesTest {
             assertTrue(v.awaitGone(5000));
             int ia = area(Files.readAllBytes(pages(dir.resolve("again"), v.pid)), 80);
             assertTrue(ia >= 0);
+        }
+    }
+
+    /** A kill-mode dump that pins the pages the given way ("parasite" whatever the size, or "remote"). */
+    private static DumpStats dumpPinned(int pid, Path images, String way) throws DumpException {
+        String key = way.equals("parasite") ? "jcriu.pin.parasite.min" : "jcriu.pin.parasite";
+        System.setProperty(key, "0");
+        try {
+            return Dumper.dump(DumpOptions.of(pid, images));
+        } finally {
+            System.clearProperty(key);
         }
     }
 
