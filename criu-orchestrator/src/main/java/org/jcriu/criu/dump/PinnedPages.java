@@ -223,7 +223,7 @@ final class PinnedPages {
                     lens[k] = take;
                     want += take;
                 }
-                int np = 0;
+                int np = 0, kept = 0;
                 PipeFill f;
                 long m0 = System.nanoTime();
                 try {
@@ -240,22 +240,20 @@ final class PinnedPages {
                     tMake += q0 - m0;
                     f = p.vmspliceToPipes(w, np, pipeSize, addrs, lens, k);
                     tReq += System.nanoTime() - q0;
-                    if (requests++ == 0) Fault.at("pin"); // the parasite in, pipes filled: must all go
-
+                    requests++;
+                    for (; kept < np; kept++) {
+                        long n = kept < f.pipesTaken() ? f.perPipe()[kept] : 0;
+                        if (n == 0) break; // the pipes after an empty one are empty too
+                        tg.pipes.add(reads[kept]); // from here on the target closes it
+                        tg.pieces.add(new Piece(reads[kept], fileOff, n));
+                        queue(tg); // each pipe is one job, for the early writer at once
+                        fileOff += n;
+                    }
                 } finally {
                     for (int q = 0; q < np; q++) writes[q].close();
+                    for (int q = kept; q < np; q++) reads[q].close(); // empty, or a failure before they were kept
                 }
-                for (int q = 0; q < np; q++) {
-                    long n = q < f.pipesTaken() ? f.perPipe()[q] : 0;
-                    if (n == 0) {
-                        reads[q].close();
-                        continue;
-                    }
-                    tg.pipes.add(reads[q]);
-                    tg.pieces.add(new Piece(reads[q], fileOff, n));
-                    queue(tg); // each pipe is one job, for the early writer at once
-                    fileOff += n;
-                }
+                if (requests == 1) Fault.at("pin"); // the parasite in, pipes filled: all must go
                 // advance the cursor by what was pinned
                 for (long n = f.total(); n > 0; ) {
                     long take = Math.min(n, r.len[i] - inRun);
