@@ -80,6 +80,10 @@ struct cmsghdr {
 #define SCM_MAX_FD		253
 #define CMSG_DATA(c)		((int *)((struct cmsghdr *)(c) + 1))
 #define EINVAL			22
+#define EAGAIN			11
+#define EPIPE			32
+#define SIGPIPE			13
+#define SPLICE_F_NONBLOCK	2
 
 #define PR_GET_PDEATHSIG	2
 #define PR_GET_DUMPABLE		3
@@ -98,8 +102,12 @@ static int sock;
 static char *area;
 static u64 ctl[(16 + SCM_MAX_FD * 4 + 8) / 8];
 
-/* Receives a request; an fd passed with it lands in *fd. <= 0 when compel is gone. */
-static long recv_req(struct parasite_req *req, int *fd)
+/* fds that came with the current request (SCM_RIGHTS); a command that keeps one sets it to -1 */
+static int rfds[SCM_MAX_FD];
+static int nrfds;
+
+/* Receives a request and the fds passed with it (rfds). <= 0 when compel is gone. */
+static long recv_req(struct parasite_req *req)
 {
 	struct iovec iov = { req, sizeof(*req) };
 	struct msghdr mh = { 0 };
@@ -109,15 +117,20 @@ static long recv_req(struct parasite_req *req, int *fd)
 	mh.iovlen = 1;
 	mh.control = ctl;
 	mh.controllen = sizeof(ctl);
-	*fd = -1;
+	nrfds = 0;
 	do {
 		n = sys3(__NR_recvmsg, sock, &mh, MSG_CMSG_CLOEXEC);
 	} while (n == -4 /* EINTR */);
 	if (n > 0 && mh.controllen >= sizeof(struct cmsghdr) + 4) {
 		struct cmsghdr *c = (struct cmsghdr *)ctl;
 
-		if (c->level == SOL_SOCKET && c->type == SCM_RIGHTS)
-			*fd = CMSG_DATA(c)[0];
+		/* fewer than were sent when the task's fd table is full (MSG_CTRUNC): len says */
+		if (c->level == SOL_SOCKET && c->type == SCM_RIGHTS) {
+			nrfds = (int)((c->len - sizeof(*c)) / 4);
+			if (nrfds > SCM_MAX_FD)
+				nrfds = SCM_MAX_FD;
+			memcpy(rfds, CMSG_DATA(c), 4 * (u64)nrfds);
+		}
 	}
 	return n;
 }
@@ -309,10 +322,74 @@ static long do_vmsplice(int fd, u64 n, u64 flags)
 	return total;
 }
 
+/*
+ * Pins task memory into the pipes that came with the request (rfds, in order): the n iovecs at
+ * the area are vmspliced, non-blocking, into the first pipe until it holds pipe_bytes or is full
+ * (EAGAIN), then into the next, until the iovecs or the pipes run out or vmsplice fails (EFAULT:
+ * a page the task cannot read). One request pins what took one remote vmsplice per pipe before.
+ * The pipes are compel's: their read ends stay there, the task's copies are closed by the loop
+ * after the command. Results at the area: u64 bytes per pipe (nrfds of them), then the error
+ * that stopped the loop (0 if none). Returns the bytes pinned in all.
+ */
+static long do_vmsplice_pipes(u64 n, u64 pipe_bytes, u64 *len)
+{
+	struct iovec *iov = (struct iovec *)area;
+	u64 done[SCM_MAX_FD];
+	u64 pending = 0;
+	long total = 0, err = 0;
+	int k = 0;
+
+	for (int i = 0; i < nrfds; i++)
+		done[i] = 0;
+	/* a SIGPIPE the loop raises (compel gone: its read ends closed) must not outlive the parasite */
+	sys2(__NR_rt_sigpending, &pending, 8);
+	while (n > 0 && k < nrfds) {
+		u64 cnt = n > 1024 ? 1024 : n;	/* UIO_MAXIOV */
+		long r = sys4(__NR_vmsplice, rfds[k], iov, cnt, SPLICE_F_NONBLOCK);
+
+		if (r == -EAGAIN) {	/* this pipe is full */
+			k++;
+			continue;
+		}
+		if (r < 0) {
+			if (r == -EPIPE && !(pending & (1UL << (SIGPIPE - 1)))) {
+				u64 set = 1UL << (SIGPIPE - 1);
+				long zero[2] = { 0, 0 };
+
+				sys4(__NR_rt_sigtimedwait, &set, 0, zero, 8);
+			}
+			err = r;
+			break;
+		}
+		total += r;
+		done[k] += r;
+		if (done[k] >= pipe_bytes)
+			k++;
+		while (r > 0) {
+			if ((u64)r >= iov->len) {
+				r -= iov->len;
+				iov++;
+				n--;
+			} else {
+				iov->base = (char *)iov->base + r;
+				iov->len -= r;
+				r = 0;
+			}
+		}
+		while (n > 0 && iov->len == 0) {
+			iov++;
+			n--;
+		}
+	}
+	memcpy(area, done, 8 * (u64)nrfds);
+	memcpy(area + 8 * (u64)nrfds, &err, 8);
+	*len = 8 * (u64)nrfds + 8;
+	return total;
+}
+
 long parasite_loop(int sockfd, char *args)
 {
 	struct parasite_req req;
-	int fd;
 
 	sock = sockfd;
 	area = args;
@@ -321,7 +398,7 @@ long parasite_loop(int sockfd, char *args)
 		u64 len = 0;
 		int nfds = 0;
 
-		if (recv_req(&req, &fd) <= 0)
+		if (recv_req(&req) <= 0)
 			break;
 		switch (req.cmd) {
 		case PCMD_PING:
@@ -356,8 +433,9 @@ long parasite_loop(int sockfd, char *args)
 			nfds = ret == 0 ? (int)req.a0 : 0;
 			break;
 		case PCMD_TAKE_FD:
-			ret = fd >= 0 ? fd : -EINVAL;
-			fd = -1;
+			ret = nrfds > 0 ? rfds[0] : -EINVAL;
+			if (nrfds > 0)
+				rfds[0] = -1;
 			break;
 		case PCMD_CLOSE_FD:
 			ret = sys1(__NR_close, req.a0);
@@ -365,11 +443,16 @@ long parasite_loop(int sockfd, char *args)
 		case PCMD_VMSPLICE:
 			ret = do_vmsplice((int)req.a0, req.a1, req.a2);
 			break;
+		case PCMD_VMSPLICE_PIPES:
+			ret = do_vmsplice_pipes(req.a0, req.a1, &len);
+			break;
 		default:
 			ret = -EINVAL;
 		}
-		if (fd >= 0)
-			sys1(__NR_close, fd);
+		for (int i = 0; i < nrfds; i++)
+			if (rfds[i] >= 0)
+				sys1(__NR_close, rfds[i]);
+		nrfds = 0;
 		if (send_rep(ret, len, (int *)area, nfds) < 0) {
 			if (nfds > 0 && send_rep(-9 /* EBADF */, 0, 0, 0) >= 0)
 				continue;

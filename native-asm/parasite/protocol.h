@@ -8,7 +8,7 @@
  */
 #pragma once
 
-#define PARASITE_PROTO 1
+#define PARASITE_PROTO 2
 
 enum parasite_cmd {
 	PCMD_PING = 1,		/* ret = PARASITE_PROTO */
@@ -23,6 +23,9 @@ enum parasite_cmd {
 	PCMD_TAKE_FD = 10,	/* request carries one fd; ret = its number in the task */
 	PCMD_CLOSE_FD = 11,	/* a0 = fd; ret = close() result */
 	PCMD_VMSPLICE = 12,	/* a0 = pipe fd, a1 = n iovecs at area, a2 = flags; ret = bytes */
+	PCMD_VMSPLICE_PIPES = 13,	/* request carries k pipe fds; a0 = n iovecs at area,
+				 * a1 = bytes per pipe; ret = bytes; area out: k x u64
+				 * bytes per pipe, s64 -errno that stopped it (or 0) */
 };
 
 struct parasite_req {

@@ -15,7 +15,7 @@ package org.jcriu.compel;
  */
 public final class Compel {
     /** compel's version */
-    public static final String VERSION = "0.2.1";
+    public static final String VERSION = "0.3.0";
 
     private Compel() {}
 

@@ -48,8 +48,8 @@ import org.jcriu.compel.sys.Wait;
 public final class Parasite implements AutoCloseable {
     static final int PCMD_PING = 1, PCMD_SYSCALL = 2, PCMD_SIGACTIONS = 3, PCMD_ITIMERS = 4,
             PCMD_POSIX_TIMERS = 5, PCMD_CREDS = 6, PCMD_MISC = 7, PCMD_THREAD = 8, PCMD_SEND_FDS = 9,
-            PCMD_TAKE_FD = 10, PCMD_CLOSE_FD = 11, PCMD_VMSPLICE = 12;
-    static final int PROTO = 1;
+            PCMD_TAKE_FD = 10, PCMD_CLOSE_FD = 11, PCMD_VMSPLICE = 12, PCMD_VMSPLICE_PIPES = 13;
+    static final int PROTO = 2;
 
     private static final int PAGE = 4096;
     static final int ARGS_SIZE = 512 * 1024;
@@ -57,6 +57,8 @@ public final class Parasite implements AutoCloseable {
     private static final int STACK_SIZE = 64 * 1024;
     /** most iovecs one vmsplice request carries */
     public static final int MAX_IOVECS = ARGS_SIZE / 16;
+    /** most pipes one {@link #vmspliceToPipes} request fills (SCM_MAX_FD: the fds of one message) */
+    public static final int MAX_PIPES = Socket.SCM_MAX_FD;
 
     private static Blob blob;
     /** SIGILL, SIGTRAP, SIGBUS, SIGFPE, SIGSEGV, SIGSYS */
@@ -119,6 +121,15 @@ public final class Parasite implements AutoCloseable {
             this.entry = entry;
             this.relocs = relocs;
         }
+    }
+
+    /**
+     * Loads the parasite blob from the class path now rather than at the first {@link
+     * Tracee#infect()}: a caller that infects inside a short window (a frozen tree) calls it
+     * before. Optional; does nothing the second time.
+     */
+    public static void preload() {
+        blob();
     }
 
     static synchronized Blob blob() {
@@ -295,6 +306,13 @@ public final class Parasite implements AutoCloseable {
 
     /** Sends one request and waits for its reply; the result's bytes are in the args area. */
     private long command(int cmd, long a0, long a1, long a2, long a3, int passFd) {
+        request(cmd, a0, a1, a2, a3);
+        send(passFd);
+        return reply();
+    }
+
+    /** Fills in the next request (not sent yet). */
+    private void request(int cmd, long a0, long a1, long a2, long a3) {
         if (cured) {
             throw new CompelException("parasite of task " + pid + " is cured");
         }
@@ -307,13 +325,15 @@ public final class Parasite implements AutoCloseable {
         req.setLong(16, a1);
         req.setLong(24, a2);
         req.setLong(32, a3);
-        send(passFd);
-        return reply();
     }
 
     private void send(int passFd) {
+        send(passFd >= 0 ? new int[] {passFd} : null, passFd >= 0 ? 1 : 0);
+    }
+
+    private void send(int[] fds, int nfds) {
         try {
-            msg.send(sock, Pointer.nativeValue(req), 40, passFd >= 0 ? new int[] {passFd} : null, 0, passFd >= 0 ? 1 : 0);
+            msg.send(sock, Pointer.nativeValue(req), 40, fds, 0, nfds);
         } catch (ErrnoException e) {
             if (e.errno() == Errno.EPIPE || e.errno() == 104 /* ECONNRESET */) {
                 watchLeader();
@@ -674,6 +694,56 @@ public final class Parasite implements AutoCloseable {
                 }
             }
             return done;
+        });
+    }
+
+    /**
+     * Pins task memory in pipes of the caller's with one request, no copy: the pipes' write ends
+     * go to the task with the request (SCM_RIGHTS), and the parasite vmsplices the ranges, in
+     * order and without blocking, into the first pipe until it holds {@code pipeBytes} or is
+     * full, then into the next, and closes the task's copies before it answers. The pipes then
+     * hold references to the task's pages: what the task writes into those pages later shows in
+     * the pipes (the caller keeps the task stopped, or takes the copy first). Nothing waits on the
+     * caller meanwhile, so nobody has to drain the pipes while the parasite runs: one round trip
+     * pins as much as the pipes hold (253 pipes of 1 MiB without CAP_SYS_RESOURCE).
+     *
+     * <p>The caller keeps the read ends open until the answer: a pipe without a reader would
+     * give the task a SIGPIPE (the parasite takes back one it caused, should compel die).
+     *
+     * @param pipes write ends of pipes of this process (compel neither closes nor keeps them)
+     * @param npipes how many of {@code pipes} to use, at most {@link #MAX_PIPES}
+     * @param pipeBytes most bytes to put into one pipe (its size, as F_GETPIPE_SZ says)
+     * @param addrs start of each range (task addresses; page-aligned ranges fill whole slots)
+     * @param lens length of each range
+     * @param n how many ranges, at most {@link #MAX_IOVECS}
+     * @return what each pipe got, and why the fill stopped short if it did
+     */
+    public PipeFill vmspliceToPipes(int[] pipes, int npipes, long pipeBytes, long[] addrs, long[] lens, int n) {
+        if (npipes < 1 || npipes > MAX_PIPES || npipes > pipes.length) {
+            throw new IllegalArgumentException("between 1 and " + MAX_PIPES + " pipes, not " + npipes);
+        }
+        if (n < 0 || n > MAX_IOVECS || n > addrs.length || n > lens.length) {
+            throw new IllegalArgumentException("at most " + MAX_IOVECS + " ranges, not " + n);
+        }
+        return tracer.call(() -> {
+            request(PCMD_VMSPLICE_PIPES, n, pipeBytes, 0, 0); // throws if cured: the area is gone then
+            for (int i = 0; i < n; i++) {
+                area.putLong(argsOff + 16 * i, addrs[i]);
+                area.putLong(argsOff + 16 * i + 8, lens[i]);
+            }
+            send(pipes, npipes);
+            long total = reply();
+            ok("vmsplice to pipes", total);
+            int taken = (int) (lastLen / 8 - 1);
+            if (taken < 0 || taken > npipes) {
+                throw new CompelException("parasite in task " + pid + " answered " + lastLen + " bytes to vmsplice to pipes");
+            }
+            long[] per = new long[npipes];
+            for (int k = 0; k < taken; k++) {
+                per[k] = area.getLong(argsOff + 8 * k);
+            }
+            long err = area.getLong(argsOff + 8 * taken);
+            return new PipeFill(total, per, taken, (int) -err);
         });
     }
 

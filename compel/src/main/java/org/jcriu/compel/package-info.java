@@ -16,7 +16,9 @@
  * SyscallBatch b = new SyscallBatch(t.leader()); // many syscalls run by the task in one stop
  * int failed = b.run();                         // -1, or the index of the op that failed
  * t.readMemory(addr, directBuffer);             // process_vm_readv, /proc/PID/mem fallback
- * try (Parasite p = t.infect()) { ... }         // blob inside the task; close() cures it
+ * try (Parasite p = t.infect()) {              // blob inside the task; close() cures it
+ *     PipeFill f = p.vmspliceToPipes(pipes, n, size, addrs, lens, k); // pages pinned, no copy
+ * }
  * t.resume();                                   // or detach(AfterDetach.X) or kill()
  * tracer.close();
  * }</pre>

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 import org.jcriu.compel.sys.Fcntl;
+import org.jcriu.compel.sys.Mman;
 import org.jcriu.compel.sys.Signal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -61,7 +62,7 @@ class ParasiteTest {
                 XState x0 = t.leader().getXState();
                 for (int round = 0; round < 3; round++) {
                     try (Parasite p = t.infect()) {
-                        assertEquals(1, p.ping());
+                        assertEquals(Parasite.PROTO, p.ping());
                         assertEquals(v.pid, p.misc().pid());
                         assertEquals(t.threads().size(), p.threads().size());
                         assertEquals(64, p.sigactions().size());
@@ -170,6 +171,104 @@ class ParasiteTest {
         }
     }
 
+    @Test
+    void pagesPinnedInPipesOfOursInOneRequest() throws Exception {
+        try (Victim v = Victim.start("threads", "2")) {
+            String[] region = v.output().replaceAll("(?s).*region (\\S+) (\\S+).*", "$1 $2").split(" ");
+            long addr = Long.parseUnsignedLong(region[0], 16);
+            int len = Integer.parseInt(region[1], 16);
+            int pipeSize = 64 << 10;
+            int[][] pipes = new int[64][];
+            try (Tracee t = Compel.seize(v.pid)) {
+                TreeMap<Integer, String> fdsBefore = v.fds();
+                ByteBuffer mem = ByteBuffer.allocateDirect(len);
+                t.readMemory(addr, mem);
+                byte[] expect = toArray(mem);
+                for (int k = 0; k < pipes.length; k++) {
+                    pipes[k] = Fcntl.pipe2(Fcntl.O_CLOEXEC | Fcntl.O_NONBLOCK);
+                    assertEquals(pipeSize, org.jcriu.compel.sys.Splice.setPipeSize(pipes[k][1], pipeSize));
+                }
+                int[] w = new int[pipes.length];
+                for (int k = 0; k < w.length; k++) {
+                    w[k] = pipes[k][1];
+                }
+                try (Parasite p = t.infect()) {
+                    TreeMap<Integer, String> infected = v.fds();
+                    // the region in three ranges; 40 pipes of 64 KiB hold 2.5 of its 4 MiB
+                    long[] addrs = {addr, addr + 4096, addr + 3 * 4096};
+                    long[] lens = {4096, 2 * 4096, len - 3 * 4096};
+                    PipeFill f = p.vmspliceToPipes(w, 40, pipeSize, addrs, lens, 3);
+                    assertEquals(40L * pipeSize, f.total());
+                    assertEquals(40, f.pipesTaken());
+                    assertEquals(0, f.errno());
+                    for (int k = 0; k < 40; k++) {
+                        assertEquals(pipeSize, f.perPipe()[k], "pipe " + k);
+                    }
+                    // the rest into the next 24 pipes, the last 24 given pipes stay empty
+                    long at = f.total();
+                    int[] rest = java.util.Arrays.copyOfRange(w, 40, 64);
+                    PipeFill g = p.vmspliceToPipes(rest, 24, pipeSize, new long[] {addr + at},
+                            new long[] {len - at}, 1);
+                    assertEquals(len - at, g.total());
+                    assertEquals(0, g.errno());
+                    assertEquals(24, g.pipesTaken());
+                    // byte for byte, pipe after pipe, what the task's memory holds
+                    for (int k = 0; k < 64; k++) {
+                        byte[] got = drain(pipes[k][0], pipeSize);
+                        assertArrayEquals(java.util.Arrays.copyOfRange(expect, k * pipeSize, (k + 1) * pipeSize), got,
+                                "pipe " + k);
+                    }
+                    // a page the task cannot read (PROT_NONE) stops the fill there: EFAULT
+                    assertEquals(0, p.syscall(org.jcriu.compel.sys.Syscalls.number("mprotect"), addr + 5 * 4096, 4096,
+                            Mman.PROT_NONE));
+                    PipeFill h = p.vmspliceToPipes(w, 2, pipeSize, new long[] {addr}, new long[] {len}, 1);
+                    assertEquals(5 * 4096, h.total());
+                    assertEquals(14 /* EFAULT */, h.errno());
+                    assertEquals(5 * 4096, h.perPipe()[0]);
+                    assertEquals(0, h.perPipe()[1]);
+                    assertArrayEquals(java.util.Arrays.copyOfRange(expect, 0, 5 * 4096), drain(pipes[0][0], 5 * 4096));
+                    assertEquals(0, p.syscall(org.jcriu.compel.sys.Syscalls.number("mprotect"), addr + 5 * 4096, 4096,
+                            Mman.PROT_READ | Mman.PROT_WRITE));
+                    // the task's copies of the pipes are closed before each answer
+                    assertEquals(infected, v.fds());
+                }
+                assertEquals(fdsBefore, v.fds());
+            } finally {
+                for (int[] pp : pipes) {
+                    if (pp != null) {
+                        Fcntl.closeQuietly(pp[0]);
+                        Fcntl.closeQuietly(pp[1]);
+                    }
+                }
+            }
+            assertPass(v.terminate());
+        }
+    }
+
+    /** Reads exactly n bytes from a non-blocking pipe, and checks nothing more is in it. */
+    private static byte[] drain(int fd, int n) {
+        ByteBuffer b = ByteBuffer.allocateDirect(n + 1);
+        long base = com.sun.jna.Pointer.nativeValue(com.sun.jna.Native.getDirectBufferPointer(b));
+        int got = 0;
+        while (got < n + 1) {
+            long r;
+            try {
+                r = Fcntl.read(fd, base + got, n + 1 - got);
+            } catch (org.jcriu.compel.sys.ErrnoException e) {
+                assertEquals(11 /* EAGAIN */, e.errno());
+                break;
+            }
+            if (r <= 0) {
+                break;
+            }
+            got += (int) r;
+        }
+        assertEquals(n, got, "bytes in the pipe");
+        byte[] a = new byte[n];
+        b.get(0, a);
+        return a;
+    }
+
     private static byte[] toArray(ByteBuffer b) {
         b.flip();
         byte[] a = new byte[b.remaining()];
@@ -182,7 +281,7 @@ class ParasiteTest {
         try (Victim v = Victim.start("threads", "2")) {
             Tracee t = Compel.seize(v.pid);
             Parasite p = t.infect();
-            assertEquals(1, p.ping());
+            assertEquals(Parasite.PROTO, p.ping());
             v.signal(Signal.SIGKILL);
             org.junit.jupiter.api.Assertions.assertThrows(org.jcriu.compel.sys.NoSuchProcessException.class, () -> {
                 for (int i = 0; i < 1000; i++) {
@@ -205,7 +304,7 @@ class ParasiteTest {
             try (Tracee t = Compel.seize(v.pid); Parasite p = t.infect()) {
                 v.signal(Signal.SIGSTOP);
                 Thread.sleep(20);
-                assertEquals(1, p.ping());
+                assertEquals(Parasite.PROTO, p.ping());
                 assertEquals(v.pid, p.misc().pid());
             }
             Thread.sleep(50);

@@ -35,7 +35,7 @@ class SeccompTest {
                     assertEquals(v.pid, t.syscall("getpid"));
                 }
                 try (Parasite p = t.infect()) {
-                    assertEquals(1, p.ping());
+                    assertEquals(Parasite.PROTO, p.ping());
                     assertEquals(v.pid, p.misc().pid());
                 }
             }

@@ -11,7 +11,7 @@ import org.jcriu.compel.UserRegs;
 
 /**
  * compel's whole lifecycle on one task: seize, look, run a syscall inside, infect, ask the
- * parasite, cure, resume. Run: {@code java -cp compel-0.2.1-all.jar org.jcriu.compel.example.Example PID}
+ * parasite, cure, resume. Run: {@code java -cp compel-0.3.0-all.jar org.jcriu.compel.example.Example PID}
  * (as root, or as the task's owner with ptrace allowed).
  */
 public final class Example {

@@ -250,4 +250,113 @@ public class CompelBench {
         }
         return done;
     }
+
+    /**
+     * A victim with 1 GiB of touched pages and 1024 empty pipes of 1 MiB of ours (made again for
+     * each invocation): what a dump does while the tree is frozen. {@code parasite}: the task
+     * vmsplices straight into our pipes, {@link Parasite#vmspliceToPipes}, 32 pipes per request;
+     * {@code remote}: a pipe made in the task, one remote vmsplice per pipe into it, each moved at
+     * once into a pipe of ours by a local splice (jcriu's dump before compel 0.3.0).
+     */
+    @State(Scope.Benchmark)
+    public static class Pinning {
+        @Param({"parasite", "remote"})
+        public String way;
+        static final int MIB = 1024, GROUP = 32;
+        Object victim;
+        Tracee tracee;
+        Parasite parasite;
+        long addr;
+        int relayRead = -1, relayWrite = -1;
+        final int[] reads = new int[MIB], writes = new int[MIB];
+        ByteBuffer iov = ByteBuffer.allocateDirect(16).order(java.nio.ByteOrder.nativeOrder());
+
+        @Setup(Level.Trial)
+        public void setup() throws Exception {
+            victim = startVictim("mem", Integer.toString(MIB));
+            String[] r = output(victim).replaceAll("(?s).*region (\\S+) (\\S+).*", "$1 $2").split(" ");
+            addr = Long.parseUnsignedLong(r[0], 16);
+            tracee = Compel.seize(pid(victim));
+            if (way.equals("parasite")) {
+                parasite = tracee.infect();
+            } else {
+                long s = tracee.scratch();
+                if (tracee.syscall("pipe2", s, Fcntl.O_CLOEXEC) != 0) {
+                    throw new IllegalStateException("pipe2 in the task failed");
+                }
+                long fds = tracee.readLong(s);
+                relayWrite = (int) (fds >>> 32);
+                int pidfd = org.jcriu.compel.sys.Pidfd.open(tracee.pid());
+                relayRead = org.jcriu.compel.sys.Pidfd.getfd(pidfd, (int) fds);
+                Fcntl.close(pidfd);
+                org.jcriu.compel.sys.Splice.setPipeSize(relayRead, 1 << 20);
+            }
+        }
+
+        @Setup(Level.Invocation)
+        public void pipes() {
+            for (int k = 0; k < MIB; k++) {
+                int[] p = Fcntl.pipe2(Fcntl.O_CLOEXEC);
+                org.jcriu.compel.sys.Splice.setPipeSize(p[1], 1 << 20);
+                reads[k] = p[0];
+                writes[k] = p[1];
+            }
+        }
+
+        @TearDown(Level.Invocation)
+        public void closePipes() {
+            for (int k = 0; k < MIB; k++) {
+                Fcntl.closeQuietly(reads[k]);
+                Fcntl.closeQuietly(writes[k]);
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws Exception {
+            if (parasite != null) {
+                parasite.cure();
+            } else {
+                tracee.syscall("close", relayWrite);
+                Fcntl.closeQuietly(relayRead);
+            }
+            tracee.resume();
+            ((AutoCloseable) victim).close();
+        }
+    }
+
+    /** 1 GiB pinned in 1024 pipes of 1 MiB (no copy): see {@link Pinning}. */
+    @Benchmark
+    @BenchmarkMode(Mode.SingleShotTime)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    @Warmup(iterations = 2)
+    @Measurement(iterations = 5)
+    public long pin1GiBInPipes(Pinning p) {
+        long done = 0;
+        if (p.parasite != null) {
+            long[] a = new long[1], l = new long[1];
+            int[] w = new int[Pinning.GROUP];
+            for (int k = 0; k < Pinning.MIB; k += Pinning.GROUP) {
+                System.arraycopy(p.writes, k, w, 0, Pinning.GROUP);
+                a[0] = p.addr + ((long) k << 20);
+                l[0] = (long) Pinning.GROUP << 20;
+                done += p.parasite.vmspliceToPipes(w, Pinning.GROUP, 1 << 20, a, l, 1).total();
+            }
+        } else {
+            long s = p.tracee.scratch();
+            for (int k = 0; k < Pinning.MIB; k++) {
+                p.iov.clear();
+                p.iov.putLong(p.addr + ((long) k << 20)).putLong(1 << 20).flip();
+                p.tracee.writeMemory(s, p.iov);
+                long n = p.tracee.syscall("vmsplice", p.relayWrite, s, 1, org.jcriu.compel.sys.Splice.SPLICE_F_NONBLOCK);
+                for (long m = 0; m < n; ) {
+                    m += org.jcriu.compel.sys.Splice.splice(p.relayRead, 0, p.writes[k], 0, n - m, 0);
+                }
+                done += n;
+            }
+        }
+        if (done != (long) Pinning.MIB << 20) {
+            throw new IllegalStateException("pinned " + done + " bytes");
+        }
+        return done;
+    }
 }

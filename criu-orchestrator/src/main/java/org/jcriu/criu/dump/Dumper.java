@@ -99,7 +99,7 @@ public final class Dumper {
         mem.ghosts = fds;
         mem.progress = opts.progress();
         // killing the tree lets the page copy wait until after the kill (see PinnedPages)
-        if (!opts.leaveRunning()) mem.pins = new PinnedPages(stats);
+        if (!opts.leaveRunning()) mem.pins = new PinnedPages(stats, opts.pid());
     }
 
     /** Dumps the tree rooted at opts.pid(); returns the stats written to stats-dump. */

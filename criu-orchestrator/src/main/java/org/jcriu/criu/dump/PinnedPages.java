@@ -12,6 +12,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jcriu.compel.CompelException;
+import org.jcriu.compel.Parasite;
+import org.jcriu.compel.PipeFill;
 import org.jcriu.compel.Tracee;
 import org.jcriu.compel.TraceeThread;
 import org.jcriu.criu.proc.ProcFs;
@@ -39,11 +42,6 @@ import org.jcriu.criu.util.Log;
  * vmsplice stops in.
  */
 final class PinnedPages {
-    /**
-     * Largest pipe asked for: 64 Ki slots of one page each. The kernel allocates the slot
-     * array with kmalloc, whose 4 MiB limit (40-byte slots) refuses 128 Ki slots.
-     */
-    private static final int MAX_PIPE = 256 << 20, MIN_PIPE = 1 << 20;
     /** UIO_MAXIOV: most iovecs one vmsplice takes */
     private static final int IOVS = 1024;
     /** A run flag of ours (never written to the pagemap): the area is not readable by the task. */
@@ -53,6 +51,27 @@ final class PinnedPages {
     /** threads writing pinned pages after the kill (JCRIU_DRAIN_THREADS, for measuring) */
     private static final int DRAIN_THREADS = Math.max(1, Integer.parseInt(
             System.getProperty("jcriu.drain.threads", System.getenv().getOrDefault("JCRIU_DRAIN_THREADS", "2"))));
+
+    /**
+     * Readable bytes from which a task's pages are pinned by compel's parasite, one request per
+     * {@link #GROUP} pipes, instead of one remote vmsplice per 1 MiB pipe (also the root's size
+     * from which the pinning is prepared before the freeze). Infecting and curing took 5 to 7
+     * ms in a dump at load 3 to 5, and a dump's first infect pays class loading: in interleaved
+     * runs the parasite pinned 64 MiB in 22 to 24 ms against 18 to 29 by remote vmsplices, with
+     * 2 to 14 ms more frozen time, and 128 MiB in 43 to 60 ms against 60 to 84. Smaller tasks
+     * keep the remote syscalls (JCRIU_PIN_PARASITE=0: every task, for measuring).
+     */
+    private static final long PARASITE_MIN = 128L << 20;
+    /** {@link #PARASITE_MIN}, or what jcriu.pin.parasite.min / JCRIU_PIN_PARASITE_MIN says (bytes) */
+    private final long parasiteMin;
+    /** false: remote vmsplices for every task (jcriu.pin.parasite / JCRIU_PIN_PARASITE = 0) */
+    private final boolean parasite;
+    /**
+     * Pipes filled by one parasite request: a full request's pipes reach the early writer only
+     * when it answers, so not all 253 a message can carry (JCRIU_PIN_GROUP, for measuring).
+     */
+    private static final int GROUP = Math.max(1, Math.min(Parasite.MAX_PIPES, Integer.parseInt(
+            System.getProperty("jcriu.pin.group", System.getenv().getOrDefault("JCRIU_PIN_GROUP", "32")))));
 
     /** write full pipes while the tree is still frozen (JCRIU_EARLY_WRITE=0 turns it off, for measuring) */
     private static final boolean EARLY_WRITE = !"0".equals(
@@ -98,13 +117,54 @@ final class PinnedPages {
     /** ns the early writer spent writing */
     private final AtomicLong earlyNanos = new AtomicLong();
     private Thread earlyWriter;
-    /** the largest pipe size the kernel still may grant */
-    private int maxPipe = MAX_PIPE;
+    /** our pipes, some made before the freeze */
+    private final PipePool pool = new PipePool();
     /** bytes already promised on tmpfs, where fallocate would allocate (and zero) every page now */
     private long tmpfsPromised;
 
-    PinnedPages(DumpStats stats) {
+    /**
+     * @param root the tree's root: if it alone holds enough memory for the parasite's way, a
+     *     thread started now makes the pinning's pipes ready beside the freeze ({@link
+     *     PipePool#fill}) and loads the parasite blob
+     */
+    PinnedPages(DumpStats stats, int root) {
         this.stats = stats;
+        parasite = !"0".equals(System.getProperty("jcriu.pin.parasite",
+                System.getenv().getOrDefault("JCRIU_PIN_PARASITE", "1")));
+        parasiteMin = Long.parseLong(System.getProperty("jcriu.pin.parasite.min",
+                System.getenv().getOrDefault("JCRIU_PIN_PARASITE_MIN", Long.toString(PARASITE_MIN))));
+        long rss = 0;
+        try {
+            rss = Long.parseLong(ProcFs.read(root, "statm").trim().split("\\s+")[1]) << 12;
+        } catch (IOException | RuntimeException e) {
+            // no estimate: nothing made ahead, the pinning makes its pipes itself
+        }
+        if (rss >= parasiteMin) {
+            long bytes = rss;
+            Thread p = new Thread(() -> prepare(bytes), "jcriu-pin-prepare");
+            p.setDaemon(true);
+            p.start();
+        }
+    }
+
+    /**
+     * What pinning about {@code bytes} would otherwise pay inside the frozen window: its pipes
+     * and the growth of our fd table ({@link PipePool#fill}: 10 to 16 ms for 1 GiB here), and
+     * the loading of the parasite blob (7 to 17 ms from the jar; the first infect fell from 14
+     * to 5 ms).
+     */
+    private void prepare(long bytes) {
+        long t0 = System.nanoTime();
+        try {
+            if (parasite) Parasite.preload();
+            long t1 = System.nanoTime();
+            pool.fill(bytes);
+            long t2 = System.nanoTime();
+            Log.debug(() -> "pinning prepared: parasite blob " + (t1 - t0) / 1000 + " us, pipes and fd table "
+                    + (t2 - t1) / 1000 + " us");
+        } catch (IOException | RuntimeException | LinkageError e) {
+            Log.debug("preparing the page pinning: " + e.getMessage());
+        }
     }
 
     /**
@@ -118,6 +178,123 @@ final class PinnedPages {
         reserve(tg, file, total);
         long readable = 0;
         for (int i = 0; i < r.n; i++) if ((r.flags[i] & UNREADABLE) == 0) readable += r.len[i];
+        if (parasite && readable >= parasiteMin) {
+            pinByParasite(t, r, tg);
+        } else {
+            pinByRemoteVmsplice(t, r, tg, readable);
+        }
+        stats.pagesWritten += total >>> 12;
+        Log.debug("task " + t.pid + ": " + (total >>> 20) + " MiB pinned in " + tg.pipes.size() + " pipes of up to "
+                + (pool.maxPipe() >> 10) + " KiB");
+    }
+
+    /**
+     * The parasite's way: the task vmsplices its pages straight into pipes of ours, whose write
+     * ends it gets with each request ({@link Parasite#vmspliceToPipes}): one round trip per
+     * {@link #GROUP} pipes, and nobody has to drain a pipe meanwhile. Each filled pipe goes to
+     * the early writer as soon as its request is answered.
+     */
+    private void pinByParasite(TaskNode t, MemoryDumper.Runs r, Target tg) throws IOException, DumpException {
+        int cap = Math.min(r.n, Parasite.MAX_IOVECS);
+        long[] addrs = new long[cap], lens = new long[cap];
+        Fd[] reads = new Fd[GROUP], writes = new Fd[GROUP];
+        int[] w = new int[GROUP];
+        int i = 0;
+        long inRun = 0, fileOff = 0;
+        int pipeSize = 0, requests = 0;
+        long t0 = System.nanoTime(), tIn, tReq = 0, tOut, tMake = 0;
+        try (Parasite p = t.tracee.infect()) {
+            tIn = System.nanoTime();
+            while (i < r.n) {
+                if ((r.flags[i] & UNREADABLE) != 0) {
+                    copy(t, tg.file, r.addr[i] + inRun, r.len[i] - inRun, fileOff);
+                    fileOff += r.len[i] - inRun;
+                    i++;
+                    inRun = 0;
+                    continue;
+                }
+                // the readable runs from the cursor on, up to a request's pipes
+                int k = 0;
+                long want = 0, most = (long) GROUP * Math.max(pipeSize, PipePool.MIN_PIPE);
+                for (int j = i; j < r.n && k < cap && want < most && (r.flags[j] & UNREADABLE) == 0; j++, k++) {
+                    long from = j == i ? inRun : 0;
+                    long take = Math.min(r.len[j] - from, most - want);
+                    addrs[k] = r.addr[j] + from;
+                    lens[k] = take;
+                    want += take;
+                }
+                int np = 0, kept = 0;
+                PipeFill f;
+                long m0 = System.nanoTime();
+                try {
+                    for (long room = 0; room < want && np < GROUP; np++) {
+                        PipePool.Pipe lp = pool.take(want - room);
+                        reads[np] = lp.read();
+                        writes[np] = lp.write();
+                        w[np] = lp.write().fd();
+                        if (pipeSize == 0) pipeSize = lp.size();
+                        room += lp.size();
+                        stats.pagePipeBufs++;
+                    }
+                    long q0 = System.nanoTime();
+                    tMake += q0 - m0;
+                    f = p.vmspliceToPipes(w, np, pipeSize, addrs, lens, k);
+                    tReq += System.nanoTime() - q0;
+                    requests++;
+                    for (; kept < np; kept++) {
+                        long n = kept < f.pipesTaken() ? f.perPipe()[kept] : 0;
+                        if (n == 0) break; // the pipes after an empty one are empty too
+                        tg.pipes.add(reads[kept]); // from here on the target closes it
+                        tg.pieces.add(new Piece(reads[kept], fileOff, n));
+                        queue(tg); // each pipe is one job, for the early writer at once
+                        fileOff += n;
+                    }
+                } finally {
+                    for (int q = 0; q < np; q++) writes[q].close();
+                    for (int q = kept; q < np; q++) reads[q].close(); // empty, or a failure before they were kept
+                }
+                if (requests == 1) Fault.at("pin"); // the parasite in, pipes filled: all must go
+                // advance the cursor by what was pinned
+                for (long n = f.total(); n > 0; ) {
+                    long take = Math.min(n, r.len[i] - inRun);
+                    n -= take;
+                    inRun += take;
+                    if (inRun == r.len[i]) {
+                        i++;
+                        inRun = 0;
+                    }
+                }
+                if (f.errno() == Errno.EFAULT) {
+                    // vmsplice stopped at this run: copy the rest of it now
+                    copy(t, tg.file, r.addr[i] + inRun, r.len[i] - inRun, fileOff);
+                    fileOff += r.len[i] - inRun;
+                    i++;
+                    inRun = 0;
+                } else if (f.errno() != 0) {
+                    throw new DumpException("task " + t.pid + ": vmsplice of its pages failed with error(" + f.errno()
+                            + ") at 0x" + Long.toHexString(r.addr[i] + inRun));
+                } else if (f.total() == 0) {
+                    throw new DumpException("task " + t.pid + ": no page could be pinned at 0x"
+                            + Long.toHexString(r.addr[i] + inRun) + " (" + f.pipesTaken() + " of " + np
+                            + " pipes reached the task: is its fd table full?)");
+                }
+            }
+            tOut = System.nanoTime();
+        } catch (CompelException e) {
+            throw new DumpException("task " + t.pid + ": pinning its pages through the parasite: " + e.getMessage(), e);
+        }
+        long tCured = System.nanoTime(), in = tIn - t0, req = tReq, out = tOut, n = requests, make = tMake;
+        Log.debug(() -> String.format("task %d: pages pinned by the parasite: infect %d us, %d requests %d us, "
+                + "pipes %d us, the rest %d us, cure %d us", t.pid, in / 1000, n, req / 1000, make / 1000,
+                (out - tIn - req - make) / 1000, (tCured - out) / 1000));
+    }
+
+    /**
+     * Without the parasite: one pipe in the task (the relay) and one remote vmsplice per pipe
+     * of ours, each moved at once from the relay into our pipe by a local splice.
+     */
+    private void pinByRemoteVmsplice(TaskNode t, MemoryDumper.Runs r, Target tg, long readable)
+            throws IOException, DumpException {
         Tracee tr = t.tracee;
         long scratch = tr.scratch();
         try (Fd pidfd = Pidfd.open(t.pid)) {
@@ -143,17 +320,11 @@ final class PinnedPages {
                         pieceLen = 0;
                         queue(tg); // the pipe is full: its pages can go to the file now
                         if (pipeW != null) pipeW.close();
-                        Fd[] lp = Pipes.pipe(Pipes.O_CLOEXEC);
-                        pipe = lp[0];
-                        pipeW = lp[1];
+                        PipePool.Pipe lp = pool.take(relaySize);
+                        pipe = lp.read();
+                        pipeW = lp.write();
                         tg.pipes.add(pipe);
-                        int size;
-                        try {
-                            size = Pipes.setSize(pipeW, relaySize);
-                        } catch (Errno e) {
-                            size = Pipes.size(pipeW);
-                        }
-                        free = Math.min(size, relaySize);
+                        free = Math.min(lp.size(), relaySize);
                         pipeSize = free;
                         pieceOff = fileOff;
                         stats.pagePipeBufs++;
@@ -207,9 +378,6 @@ final class PinnedPages {
                 if (pipeW != null) pipeW.close();
             }
         }
-        stats.pagesWritten += total >>> 12;
-        Log.debug("task " + t.pid + ": " + (total >>> 20) + " MiB pinned in " + tg.pipes.size() + " pipes of up to "
-                + (maxPipe >> 10) + " KiB");
     }
 
     /** Hands the pieces of tg not yet queued (one pipe's, all full) to the writers. */
@@ -292,18 +460,7 @@ final class PinnedPages {
         remoteFds.add(rfd);
         remoteFds.add(wfd);
         Fd local = Pidfd.getfd(pidfd, rfd);
-        int size = 0;
-        long target = Long.highestOneBit(Math.max(MIN_PIPE, Math.min(maxPipe, want)) * 2 - 1);
-        for (long s = Math.min(target, maxPipe); s >= MIN_PIPE && size == 0; s >>= 1) {
-            try {
-                size = Pipes.setSize(local, (int) s);
-            } catch (Errno e) {
-                maxPipe = (int) (s >> 1); // not asked again for this dump
-                Log.debug("F_SETPIPE_SZ " + s + ": " + e.getMessage());
-            }
-        }
-        if (size == 0) size = Pipes.size(local);
-        return new int[] {local.fd(), wfd, size};
+        return new int[] {local.fd(), wfd, pool.size(local, want)};
     }
 
     /** Closes the fds we made in the task: close_range over each stretch of consecutive numbers. */
@@ -449,6 +606,7 @@ final class PinnedPages {
     void discard() {
         abandoned = true;
         closed = true;
+        pool.close();
         if (earlyWriter != null) {
             try {
                 earlyWriter.join(); // it stops after its current piece: the fds stay valid until then

@@ -7,7 +7,7 @@ import java.io.IOException;
 /** pipe2, tee, splice and the pipe fcntls: moving bytes between fds without a user copy. */
 public final class Pipes {
     /** fcntl commands. */
-    public static final int F_SETPIPE_SZ = 1031, F_GETPIPE_SZ = 1032;
+    public static final int F_SETPIPE_SZ = 1031, F_GETPIPE_SZ = 1032, F_DUPFD_CLOEXEC = 1030;
     /** flags. */
     public static final int O_NONBLOCK = 04000, O_CLOEXEC = 02000000;
     /** splice/tee flags. */
@@ -53,6 +53,29 @@ public final class Pipes {
             long n = splice(in, out, left, SPLICE_F_MOVE);
             if (n == 0) throw new IOException("splice: pipe drained with " + left + " bytes still expected");
             left -= n;
+        }
+    }
+
+    /**
+     * Grows this process's fd table so that fds up to n need no growth later: a table shared
+     * by several threads (ours, a JVM's) waits for an RCU grace period each time it grows, 5 to
+     * 100 ms under load, and a dump that makes a thousand pipes while the tree is frozen would
+     * pay it at 256, 512, 1024... fds. The table never shrinks. fcntl(F_DUPFD_CLOEXEC, n) of a
+     * pipe end takes the lowest free number from n, then both are closed. Returns false if n is
+     * over RLIMIT_NOFILE (EINVAL).
+     */
+    public static boolean growFdTable(int n) throws Errno {
+        Fd[] p = pipe(O_CLOEXEC);
+        try {
+            try (Fd high = new Fd(fcntl(p[0].fd(), F_DUPFD_CLOEXEC, n, "fcntl(F_DUPFD_CLOEXEC)"))) {
+                return high.fd() >= n;
+            } catch (Errno e) {
+                if (e.errno() == 22) return false;
+                throw e;
+            }
+        } finally {
+            p[0].close();
+            p[1].close();
         }
     }
 

@@ -13,6 +13,8 @@ import org.jcriu.images.proto.PagemapEntry;
 import org.jcriu.images.proto.PagemapHead;
 import org.jcriu.images.proto.PstreeEntry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,28 +25,82 @@ import org.junit.jupiter.api.io.TempDir;
 class PinnedPagesTest {
     @TempDir Path dir;
 
-    @Test
-    void killModeWritesWhatLeaveRunningCopies() throws Exception {
-        // 80 MiB: more than one pipe and both drain threads
-        try (Victim v = Victim.start("pinned", "80")) {
+    /**
+     * Both ways of pinning on 80 MiB (more than one pipe and request, both drain threads):
+     * through compel's parasite, and by one remote vmsplice per pipe.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"parasite", "remote"})
+    void killModeWritesWhatLeaveRunningCopies(String way) throws Exception {
+        int mib = 80;
+        try (Victim v = Victim.start("pinned", Integer.toString(mib))) {
             Path copied = dir.resolve("copied"), pinned = dir.resolve("pinned");
             Dumper.dump(DumpOptions.of(v.pid, copied).leaveRunning(true));
             assertTrue(v.alive(), "--leave-running must leave the task running");
-            DumpStats s = Dumper.dump(DumpOptions.of(v.pid, pinned));
+            DumpStats s = dumpPinned(v.pid, pinned, way);
             assertTrue(v.awaitGone(5000), "the dumped task must be killed");
 
             byte[] a = Files.readAllBytes(pages(copied, v.pid)), b = Files.readAllBytes(pages(pinned, v.pid));
             assertEquals(a.length, b.length);
-            // the 80 MiB area page by page, the PROT_NONE holes included, and byte for byte the
+            // the area page by page, the PROT_NONE holes included, and byte for byte the
             // same in both (outside it, rseq's cpu_id may change between the two dumps)
-            int ia = area(a), ib = area(b);
-            assertArrayEquals(java.util.Arrays.copyOfRange(a, ia, ia + (80 << 20)),
-                    java.util.Arrays.copyOfRange(b, ib, ib + (80 << 20)), "both paths must write the same pages");
+            int ia = area(a, mib), ib = area(b, mib);
+            assertArrayEquals(java.util.Arrays.copyOfRange(a, ia, ia + (mib << 20)),
+                    java.util.Arrays.copyOfRange(b, ib, ib + (mib << 20)), "both paths must write the same pages");
             assertTrue(s.memwriteTime > 0, "the write after the kill is memwrite");
             assertTrue(s.pagePipeBufs >= 1);
             assertTrue(Files.exists(pinned.resolve("inventory.img")));
             assertFalse(Files.exists(pinned.resolve("inventory.img.part")));
             Images.critDecodesAll(pinned);
+        }
+    }
+
+    @Test
+    void failureWhilePinningThroughTheParasiteLeavesTheTaskAsItWas() throws Exception {
+        // a failure after the parasite's first request: its pipes filled, the parasite in the task
+        try (Victim v = Victim.start("pinned", "80")) {
+            String maps = Files.readString(Path.of("/proc/" + v.pid + "/maps"));
+            List<String> fds = fds(v.pid);
+            System.setProperty("jcriu.dump.fault", "pin");
+            try {
+                DumpException e = assertThrows(DumpException.class, () -> dumpPinned(v.pid, dir, "parasite"));
+                assertTrue(e.getMessage().contains("pin"), e.getMessage());
+            } finally {
+                System.clearProperty("jcriu.dump.fault");
+            }
+            assertTrue(v.alive(), "a failed dump leaves the task alive");
+            assertFalse(v.traced(), "detached after a failure");
+            assertEquals(maps, Files.readString(Path.of("/proc/" + v.pid + "/maps")), "the parasite's area is gone");
+            assertEquals(fds, fds(v.pid), "no pipe or socket of the parasite left in the task");
+            assertFalse(Files.exists(dir.resolve("inventory.img")));
+            // and it can be dumped after that, the same pages as a copying dump
+            Dumper.dump(DumpOptions.of(v.pid, dir.resolve("again")));
+            assertTrue(v.awaitGone(5000));
+            int ia = area(Files.readAllBytes(pages(dir.resolve("again"), v.pid)), 80);
+            assertTrue(ia >= 0);
+        }
+    }
+
+    /** A kill-mode dump that pins the pages the given way ("parasite" whatever the size, or "remote"). */
+    private static DumpStats dumpPinned(int pid, Path images, String way) throws DumpException {
+        String key = way.equals("parasite") ? "jcriu.pin.parasite.min" : "jcriu.pin.parasite";
+        System.setProperty(key, "0");
+        try {
+            return Dumper.dump(DumpOptions.of(pid, images));
+        } finally {
+            System.clearProperty(key);
+        }
+    }
+
+    private static List<String> fds(int pid) throws Exception {
+        try (java.util.stream.Stream<Path> s = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+            return s.map(p -> {
+                try {
+                    return p.getFileName() + " " + Files.readSymbolicLink(p);
+                } catch (java.io.IOException e) {
+                    return p.getFileName() + " ?";
+                }
+            }).sorted().toList();
         }
     }
 
@@ -82,8 +138,8 @@ class PinnedPagesTest {
         }
     }
 
-    /** Offset of the 80 MiB area (page i holds i + 1) in pages-N.img; asserts it is whole and in order. */
-    private static int area(byte[] b) {
+    /** Offset of the MIB MiB area (page i holds i + 1) in pages-N.img; asserts it is whole and in order. */
+    private static int area(byte[] b, int mib) {
         ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.nativeOrder());
         int run = 0, best = 0, start = -1, bestStart = -1;
         long prev = 0;
@@ -103,7 +159,7 @@ class PinnedPagesTest {
                 bestStart = start;
             }
         }
-        assertEquals(80 * 256, best, "the area must be saved in order, the PROT_NONE holes too");
+        assertEquals(mib * 256, best, "the area must be saved in order, the PROT_NONE holes too");
         return bestStart;
     }
 
