@@ -29,8 +29,12 @@ import org.jcriu.images.proto.VmaEntry;
  * A task's address space: VmaEntry per area (mm-PID.img) and the pages worth
  * saving (pagemap-PID.img + pages-N.img). When the tree is killed, pages go task ->
  * pipe (vmsplice, no copy, {@link PinnedPages}) -> file after the kill; with
- * --leave-running, task -> direct buffer (process_vm_readv) -> FileChannel.write
- * before the resume. Never through the Java heap.
+ * --leave-running the same way, but each task's pipes are written before the next task
+ * and before the resume. Never through the Java heap, and never process_vm_readv on a live
+ * tree: its read-only pins unshare copy-on-write pages (the kernel copies a page a parent
+ * and child share rather than pin it), so a tree left running would lose the sharing of
+ * its forked memory; vmsplice and /proc/PID/mem take references without unsharing.
+ * (The process_vm_readv path remains for measuring: JCRIU_PAGES_WRITER=copy.)
  */
 final class MemoryDumper {
     static final int PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
@@ -262,10 +266,18 @@ final class MemoryDumper {
             }
         }
         String how = System.getProperty("jcriu.pages.writer", System.getenv("JCRIU_PAGES_WRITER"));
-        if (pins != null && !"copy".equals(how) && !"mmap".equals(how)) {
+        if (!"copy".equals(how) && !"mmap".equals(how)) {
+            // --leave-running: pinned and written at once, the task still frozen
+            PinnedPages p = pins != null ? pins : new PinnedPages(stats, t.pid);
             long t0 = System.nanoTime();
-            pins.pin(t, r, dir.resolve("pages-" + pagesId + ".img"));
+            try {
+                p.pin(t, r, dir.resolve("pages-" + pagesId + ".img"));
+            } catch (IOException | DumpException | RuntimeException e) {
+                if (p != pins) p.discard();
+                throw e;
+            }
             stats.memdumpTime += (System.nanoTime() - t0) / 1000;
+            if (p != pins) stats.memwriteTime += p.drain() / 1000;
             return;
         }
         if ("mmap".equals(how)) {

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The kill-mode page path (pages pinned in pipes while frozen, written after the kill)
- * writes the same pages-N.img as the copying path of --leave-running, PROT_NONE pages
- * included, and its stats count the write after the kill.
+ * writes the same pages-N.img as the copying path (process_vm_readv, kept for measuring),
+ * PROT_NONE pages included, and its stats count the write after the kill.
  */
 class PinnedPagesTest {
     @TempDir Path dir;
@@ -31,11 +31,16 @@ class PinnedPagesTest {
      */
     @ParameterizedTest
     @ValueSource(strings = {"parasite", "remote"})
-    void killModeWritesWhatLeaveRunningCopies(String way) throws Exception {
+    void killModeWritesWhatTheCopyingPathWrites(String way) throws Exception {
         int mib = 80;
         try (Victim v = Victim.start("pinned", Integer.toString(mib))) {
             Path copied = dir.resolve("copied"), pinned = dir.resolve("pinned");
-            Dumper.dump(DumpOptions.of(v.pid, copied).leaveRunning(true));
+            System.setProperty("jcriu.pages.writer", "copy");
+            try {
+                Dumper.dump(DumpOptions.of(v.pid, copied).leaveRunning(true));
+            } finally {
+                System.clearProperty("jcriu.pages.writer");
+            }
             assertTrue(v.alive(), "--leave-running must leave the task running");
             DumpStats s = dumpPinned(v.pid, pinned, way);
             assertTrue(v.awaitGone(5000), "the dumped task must be killed");
