@@ -35,6 +35,27 @@ class ParasiteTest {
         return l;
     }
 
+    /**
+     * The xstate with XSTATE_BV's SSE and AVX bits cleared where those registers are all zero:
+     * the processor may report a component in its init state either way (its init optimisation
+     * clears the bit at any XSAVE once XMM/YMM hold zeros), so only the registers must match.
+     */
+    private static XState initNormalised(XState x) {
+        byte[] b = x.bytes();
+        if (b.length < 520) return x;
+        java.nio.ByteBuffer le = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        long bv = le.getLong(512);
+        if (zero(b, 160, 416)) bv &= ~2L; // XMM0-15
+        if (b.length >= 832 && zero(b, 576, 832)) bv &= ~4L; // upper halves of YMM0-15
+        le.putLong(512, bv);
+        return new XState(b);
+    }
+
+    private static boolean zero(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) if (b[i] != 0) return false;
+        return true;
+    }
+
     private static List<Long> masks(Tracee t) {
         List<Long> l = new ArrayList<>();
         for (TraceeThread th : t.threads()) {
@@ -71,7 +92,7 @@ class ParasiteTest {
                     }
                     assertEquals(r0, regs(t));
                     assertEquals(m0, masks(t));
-                    assertEquals(x0, t.leader().getXState());
+                    assertEquals(initNormalised(x0), initNormalised(t.leader().getXState()));
                 }
             }
             assertEquals(before, v.snapshot());
