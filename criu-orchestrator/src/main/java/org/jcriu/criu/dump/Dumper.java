@@ -4,7 +4,6 @@ import org.jcriu.images.ImageType;
 import org.jcriu.images.ImageWriter;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,7 +11,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.jcriu.criu.proc.Namespaces;
 import org.jcriu.criu.proc.PosixTimers;
 import org.jcriu.criu.proc.ProcFs;
 import org.jcriu.criu.proc.ProcMaps;
@@ -21,40 +19,17 @@ import org.jcriu.criu.proc.ProcStat;
 import org.jcriu.criu.proc.ProcStatus;
 import org.jcriu.criu.proc.Vma;
 import org.jcriu.criu.sys.Errno;
-import org.jcriu.criu.sys.Trace;
 import org.jcriu.criu.util.Log;
 import org.jcriu.compel.TraceeThread;
-import org.jcriu.images.proto.CoreEntry;
-import org.jcriu.images.proto.CredsEntry;
-import org.jcriu.images.proto.DumpStatsEntry;
 import org.jcriu.images.proto.FdTypes;
 import org.jcriu.images.proto.FdinfoEntry;
 import org.jcriu.images.proto.FileEntry;
 import org.jcriu.images.proto.FsEntry;
-import org.jcriu.images.proto.GhostFileEntry;
-import org.jcriu.images.proto.InventoryEntry;
-import org.jcriu.images.proto.ItimerEntry;
-import org.jcriu.images.proto.Lsmtype;
 import org.jcriu.images.proto.MmEntry;
-import org.jcriu.images.proto.PipeDataEntry;
-import org.jcriu.images.proto.PluginsEntry;
 import org.jcriu.images.proto.PstreeEntry;
 import org.jcriu.images.proto.RegFileEntry;
-import org.jcriu.images.proto.RemapFilePathEntry;
-import org.jcriu.images.proto.RlimitEntry;
-import org.jcriu.images.proto.SaEntry;
-import org.jcriu.images.proto.SeccompMode;
-import org.jcriu.images.proto.SignalQueueEntry;
-import org.jcriu.images.proto.StatsEntry;
-import org.jcriu.images.proto.TaskCoreEntry;
 import org.jcriu.images.proto.TaskKobjIdsEntry;
-import org.jcriu.images.proto.TaskRlimitsEntry;
-import org.jcriu.images.proto.TaskTimersEntry;
-import org.jcriu.images.proto.ThreadCoreEntry;
 import org.jcriu.images.proto.ThreadInfoX86;
-import org.jcriu.images.proto.ThreadSasEntry;
-import org.jcriu.images.proto.TimensEntry;
-import org.jcriu.images.proto.Timespec;
 
 /**
  * criu dump: freeze the tree, collect, save, then kill or resume it.
@@ -67,10 +42,6 @@ import org.jcriu.images.proto.Timespec;
  * one-line message is thrown.
  */
 public final class Dumper {
-    /** compel's task states as CRIU's images carry them; a zombie is saved as DEAD. */
-    private static final int TASK_ALIVE = 1, TASK_DEAD = 2, TASK_STOPPED = 3;
-    private static final int RLIM_NLIMITS = 16;
-
     private final DumpOptions opts;
     private final Path dir;
     private final DumpStats stats = new DumpStats();
@@ -81,18 +52,17 @@ public final class Dumper {
     private final FdDumper fds = new FdDumper(files, extra, shmem);
     private final TtyDumper ttys;
     private final MemoryDumper mem = new MemoryDumper(stats, shmem);
-    /** tid -> {clear_child_tid, robust list head, its length}, as saved in the cores: put back if the kill is called off */
-    private final java.util.Map<Integer, long[]> exitAddrs = new java.util.HashMap<>();
     private final SeccompDumper seccomp = new SeccompDumper();
-    private final Map<String, Integer> nsIds = new LinkedHashMap<>();
-    private final Map<String, Integer> kobjNext = new HashMap<>();
-    private final List<int[]> kobjSeen = new ArrayList<>(); // {type, pid, id}
+    private final CoreWriter cores;
+    private final CommonImages common;
+    private KobjIds kobj;
     private int nextPagesId = 1;
-    private int nextNsId = 1;
 
     private Dumper(DumpOptions opts) {
         this.opts = opts;
         this.dir = opts.imagesDir();
+        cores = new CoreWriter(dir, freezer);
+        common = new CommonImages(dir);
         fds.fileLocks = opts.fileLocks();
         ttys = new TtyDumper(opts.shellJob());
         fds.ttys = ttys;
@@ -131,7 +101,7 @@ public final class Dumper {
             extra.inet = org.jcriu.criu.net.InetSockets.beginDump(dir, opts.pid(),
                     tree.stream().filter(t -> !t.zombie).map(t -> t.pid).toList(), opts.tcpEstablished(), opts.networkLock());
             Fault.at("collect");
-            inventoryNamespaces();
+            kobj = new KobjIds();
             List<PstreeEntry> pstree = new ArrayList<>();
             for (TaskNode t : tree) {
                 pstree.add(PstreeEntry.newBuilder().setPid(t.pid).setPpid(t.parent == null ? 0 : t.parent.pid)
@@ -142,14 +112,14 @@ public final class Dumper {
             ttys.check(tree);
             nextPagesId = shmem.write(dir, nextPagesId);
             Fault.at("images");
-        Log.debug("stage " + "images");
-            writeCommon(pstree);
+            Log.debug("stage images");
+            common.write(pstree, kobj, files, extra, seccomp);
             ttys.write(dir);
             stats.frozenTime = (System.nanoTime() - tf) / 1000;
-            writeStats();
+            common.writeStats(stats);
             if (opts.pidfile() != null) Files.writeString(opts.pidfile(), Integer.toString(opts.pid()));
             Fault.at("finish");
-        Log.debug("stage " + "finish");
+            Log.debug("stage finish");
             extra.inet.finish(opts.leaveRunning());
             Log.debug("stage release/kill");
             // pages still in pipes: should this process die between the kill and the end of
@@ -161,14 +131,14 @@ public final class Dumper {
             if (opts.leaveRunning()) {
                 freezer.release();
             } else {
-                mem.beforeKill(tree, exitAddrs);
+                mem.beforeKill(tree, cores.exitAddrs);
                 freezer.kill();
             }
             done = true;
             // the pinned pages go to their (reserved) files now that the tree is dead;
             // stats-dump is written again with the time that took
             mem.drain();
-            writeStats();
+            common.writeStats(stats);
             if (hold) Files.move(held, inventory, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             stats.wallTime = (System.nanoTime() - t0) / 1000;
             Log.info("Dumping finished successfully");
@@ -196,71 +166,27 @@ public final class Dumper {
         }
     }
 
-    private static final String[] NS_ORDER = {"pid", "net", "ipc", "uts", "time", "mnt", "user", "cgroup"};
-
-    /** Namespace ids numbered from our own namespaces, in CRIU's order. */
-    private void inventoryNamespaces() throws IOException {
-        int self = (int) ProcessHandle.current().pid();
-        for (String k : NS_ORDER) nsId(self, k);
-    }
-
-    private int nsId(int pid, String kind) throws IOException {
-        long ino = Namespaces.inode(pid, kind);
-        String key = kind + ":" + ino;
-        Integer id = nsIds.get(key);
-        if (id == null) {
-            id = nextNsId++;
-            nsIds.put(key, id);
-        }
-        return id;
-    }
-
-    /** Kernel-object ids (vm, files, fs, sighand): equal when kcmp says the tasks share the object. */
-    private int kobjId(int type, int pid) throws Errno {
-        for (int[] s : kobjSeen) {
-            if (s[0] == type && Trace.kcmp(s[1], pid, type, 0, 0) == 0) return s[2];
-        }
-        int id = kobjNext.merge(Integer.toString(type), 1, Integer::sum) + 1; // 1 is the dumper's own
-        kobjSeen.add(new int[] {type, pid, id});
-        return id;
-    }
-
-    private TaskKobjIdsEntry ids(int pid) throws IOException {
-        return TaskKobjIdsEntry.newBuilder().setVmId(kobjId(Trace.KCMP_VM, pid)).setFilesId(kobjId(Trace.KCMP_FILES, pid))
-                .setFsId(kobjId(Trace.KCMP_FS, pid)).setSighandId(kobjId(Trace.KCMP_SIGHAND, pid))
-                .setPidNsId(nsId(pid, "pid")).setNetNsId(nsId(pid, "net")).setIpcNsId(nsId(pid, "ipc"))
-                .setUtsNsId(nsId(pid, "uts")).setMntNsId(nsId(pid, "mnt")).setUserNsId(nsId(pid, "user"))
-                .setCgroupNsId(nsId(pid, "cgroup")).setTimeNsId(nsId(pid, "time")).build();
-    }
-
     private final Map<Integer, Boolean> filesDone = new HashMap<>();
     private final Map<Integer, Boolean> vmDone = new HashMap<>();
     private final Map<Integer, Boolean> fsDone = new HashMap<>();
 
     private void dumpTask(TaskNode t) throws DumpException, IOException {
         if (t.zombie) {
-            dumpZombie(t);
+            cores.writeZombie(t);
             return;
         }
         int pid = t.pid;
         ProcStatus status = ProcStatus.read(pid);
-        TaskKobjIdsEntry ids = ids(pid);
+        TaskKobjIdsEntry ids = kobj.ids(pid);
         try (ImageWriter o = ImageWriter.create(dir.resolve("ids-" + pid + ".img"), ImageType.IDS)) {
             o.write(ids);
         }
-        int self = (int) ProcessHandle.current().pid();
-        for (String kind : NS_ORDER) {
-            long mine = Namespaces.inode(self, kind), theirs = Namespaces.inode(pid, kind);
-            if (mine != theirs) {
-                throw new DumpException("task " + pid + ": is in another " + kind + " namespace (" + kind + ":[" + theirs
-                        + "]), which jcriu cannot save yet");
-            }
-        }
+        kobj.checkSameNamespaces(pid);
         // the address space as it is before compel adds its scratch area
         List<Vma> vmas = ProcMaps.readSmaps(pid);
         // registers and per-thread state
         Fault.at("regs");
-        Log.debug("stage " + "regs");
+        Log.debug("stage regs");
         Map<Integer, ThreadRegs> regs = new LinkedHashMap<>();
         for (int tid : t.threadList()) {
             TraceeThread th = t.tracee.thread(tid);
@@ -285,8 +211,8 @@ public final class Dumper {
             seccompOf.put(tid, new int[] {mode, filter});
         }
         Fault.at("parasite");
-        Log.debug("stage " + "parasite");
-        TaskInfo info = new TaskInfo();
+        Log.debug("stage parasite");
+        CoreWriter.TaskInfo info = new CoreWriter.TaskInfo();
         info.seccomp = seccompOf;
         try {
             TaskProbe probe = new TaskProbe(t.tracee);
@@ -313,7 +239,7 @@ public final class Dumper {
         }
         // files
         Fault.at("files");
-        Log.debug("stage " + "files");
+        Log.debug("stage files");
         if (filesDone.putIfAbsent(ids.getFilesId(), Boolean.TRUE) == null) {
             fds.netNsId = ids.getNetNsId();
             List<FdinfoEntry> fdi = fds.dump(t);
@@ -330,18 +256,11 @@ public final class Dumper {
         }
         // memory
         Fault.at("memory");
-        Log.debug("stage " + "memory");
+        Log.debug("stage memory");
         if (vmDone.putIfAbsent(ids.getVmId(), Boolean.TRUE) == null) {
             dumpMm(t, status, vmas, info.dumpable);
         }
-        // cores
-        int i = 0;
-        for (Map.Entry<Integer, ThreadRegs> e : regs.entrySet()) {
-            int tid = e.getKey();
-            boolean leader = tid == pid;
-            writeCore(t, tid, e.getValue(), leader, status, info);
-            i++;
-        }
+        for (Map.Entry<Integer, ThreadRegs> e : regs.entrySet()) cores.write(t, e.getKey(), e.getValue(), e.getKey() == pid, status, info);
     }
 
     private int dirEntry(String path, Path link) throws IOException {
@@ -394,225 +313,5 @@ public final class Dumper {
         Log.info("task " + pid + ": " + (runs.bytes() >>> 12) + " pages saved");
     }
 
-    private void writeCore(TaskNode t, int tid, ThreadRegs r, boolean leader, ProcStatus pstatus, TaskInfo info)
-            throws IOException {
-        int pid = t.pid;
-        ProcStatus ts = ProcStatus.read(pid, tid);
-        ProcStat tst = ProcStat.read(pid, tid);
-        ThreadInfoX86.Builder ti = ThreadInfoX86.newBuilder().setClearTidAddr(info.clearTid.get(tid)).setGpregs(r.gpregs)
-                .setFpregs(r.fpregs);
-        for (int e = 12; e <= 14; e++) ti.addTls(ThreadRegs.emptyTls(e));
-        long[] rl = robustList(tid);
-        exitAddrs.put(tid, new long[] {info.clearTid.get(tid), rl[0], rl[1]});
-        CredsEntry creds = creds(ts).toBuilder().setSecbits(info.secbits.get(tid))
-                .setNoNewPrivs(ts.noNewPrivs() ? 1 : 0).build();
-        ThreadCoreEntry.Builder tc = ThreadCoreEntry.newBuilder().setFutexRla(rl[0]).setFutexRlaLen((int) rl[1])
-                .setSchedNice(tst.nice).setSchedPolicy(tst.policy)
-                .setSas(info.sas.get(tid))
-                .setSignalsP(pendingSignals(tid, false, t.tracee.thread(tid).heldSignals())).setCreds(creds)
-                .setComm(ProcMisc.comm(pid, tid)).setCgSet(1);
-        if (tst.policy != 0) tc.setSchedPrio(tst.rtPriority);
-        int pds = info.pdeathsig.getOrDefault(tid, 0);
-        if (pds != 0) tc.setPdeathSig(pds);
-        if (!leader) tc.setBlkSigset(r.sigmask);
-        if (r.rseq != null) tc.setRseqEntry(r.rseq);
-        int[] sc = info.seccomp.getOrDefault(tid, new int[] {0, -1});
-        if (sc[0] != SeccompDumper.SECCOMP_MODE_DISABLED) tc.setSeccompMode(SeccompMode.forNumber(sc[0]));
-        if (sc[1] >= 0) tc.setSeccompFilter(sc[1]);
-        tc.setTimerslackNs(ProcMisc.timerslackNs(tid));
-        CoreEntry.Builder core = CoreEntry.newBuilder().setMtype(CoreEntry.March.X86_64).setThreadInfo(ti);
-        if (leader) {
-            TaskCoreEntry.Builder task = TaskCoreEntry.newBuilder()
-                    .setTaskState(t.stopped ? TASK_STOPPED : TASK_ALIVE).setExitCode(0)
-                    .setPersonality(ProcMisc.personality(pid)).setFlags((int) t.stat.flags).setBlkSigset(r.sigmask)
-                    .setComm(t.stat.comm).setTimers(info.timers).setRlimits(rlimits(pid))
-                    .setSignalsS(pendingSignals(tid, true, List.of())).setLoginuid((int) ProcMisc.loginuid(pid))
-                    .setOomScoreAdj(ProcMisc.oomScoreAdj(pid)).addAllSigactions(info.sigactions)
-                    .setChildSubreaper(info.childSubreaper);
-            if (t.stopped && t.stopSignal != 0) task.setStopSigno(t.stopSignal);
-            if (info.membarrier != 0) task.setMembarrierRegistrationMask(info.membarrier);
-            core.setTc(task);
-        }
-        core.setThreadCore(tc);
-        try (ImageWriter o = ImageWriter.create(dir.resolve("core-" + tid + ".img"), ImageType.CORE)) {
-            o.write(core.build());
-        }
-    }
 
-    private static long[] robustList(int tid) {
-        try {
-            com.sun.jna.Memory head = new com.sun.jna.Memory(8), len = new com.sun.jna.Memory(8);
-            Trace.getRobustList(tid, head, len);
-            return new long[] {head.getLong(0), len.getLong(0)};
-        } catch (Errno e) {
-            return new long[] {0, 0};
-        }
-    }
-
-    /**
-     * Signals queued to the thread (or, shared, to the process), as siginfo_t bytes: PTRACE_PEEKSIGINFO;
-     * after {@code held}, those compel took out of the queues while it ran code in the thread.
-     */
-    private SignalQueueEntry pendingSignals(int tid, boolean shared, List<byte[]> held) throws IOException {
-        SignalQueueEntry.Builder q = SignalQueueEntry.newBuilder();
-        for (byte[] b : held) {
-            q.addSignals(org.jcriu.images.proto.SiginfoEntry.newBuilder()
-                    .setSiginfo(com.google.protobuf.ByteString.copyFrom(b)));
-        }
-        List<byte[]> infos = freezer.onTracer(() -> {
-            List<byte[]> out = new ArrayList<>();
-            com.sun.jna.Memory arg = new com.sun.jna.Memory(16), buf = new com.sun.jna.Memory(128L * 32);
-            for (long off = 0; ; ) {
-                arg.setLong(0, off);
-                arg.setInt(8, shared ? 1 : 0);
-                arg.setInt(12, 32);
-                long n = Trace.ptrace("ptrace(PTRACE_PEEKSIGINFO)", Trace.PTRACE_PEEKSIGINFO, tid,
-                        com.sun.jna.Pointer.nativeValue(arg), com.sun.jna.Pointer.nativeValue(buf));
-                if (n <= 0) break;
-                for (int i = 0; i < n; i++) out.add(buf.getByteArray(128L * i, 128));
-                off += n;
-            }
-            return out;
-        });
-        for (byte[] b : infos) {
-            q.addSignals(org.jcriu.images.proto.SiginfoEntry.newBuilder()
-                    .setSiginfo(com.google.protobuf.ByteString.copyFrom(b)));
-        }
-        return q.build();
-    }
-
-    /** What the task told through compel. */
-    private static final class TaskInfo {
-        List<SaEntry> sigactions;
-        TaskTimersEntry timers;
-        int dumpable = 1;
-        boolean childSubreaper;
-        int membarrier;
-        final Map<Integer, ThreadSasEntry> sas = new HashMap<>();
-        final Map<Integer, Long> clearTid = new HashMap<>();
-        final Map<Integer, Integer> secbits = new HashMap<>();
-        final Map<Integer, Integer> pdeathsig = new HashMap<>();
-        /** tid -> {seccomp mode, index in seccomp.img of its first filter to install (oldest) or -1} */
-        Map<Integer, int[]> seccomp = Map.of();
-    }
-
-
-    /** The 16 rlimits, from /proc/PID/limits (prlimit on another task needs CAP_SYS_RESOURCE). */
-    private static TaskRlimitsEntry rlimits(int pid) throws IOException {
-        TaskRlimitsEntry.Builder b = TaskRlimitsEntry.newBuilder();
-        long[][] l = ProcMisc.limits(pid);
-        for (int r = 0; r < RLIM_NLIMITS && r < l.length; r++) {
-            b.addRlimits(RlimitEntry.newBuilder().setCur(l[r][0]).setMax(l[r][1]));
-        }
-        return b.build();
-    }
-
-    private static CredsEntry creds(ProcStatus s) {
-        long[] u = s.uids(), g = s.gids();
-        CredsEntry.Builder c = CredsEntry.newBuilder().setUid((int) u[0]).setGid((int) g[0]).setEuid((int) u[1])
-                .setEgid((int) g[1]).setSuid((int) u[2]).setSgid((int) g[2]).setFsuid((int) u[3]).setFsgid((int) g[3])
-                .setSecbits(0);
-        caps(c::addCapInh, s.capInh());
-        caps(c::addCapPrm, s.capPrm());
-        caps(c::addCapEff, s.capEff());
-        caps(c::addCapBnd, s.capBnd());
-        caps(c::addCapAmb, s.capAmb());
-        for (long gr : s.groups()) c.addGroups((int) gr);
-        return c.build();
-    }
-
-    private static void caps(java.util.function.IntConsumer add, long v) {
-        add.accept((int) v);
-        add.accept((int) (v >>> 32));
-    }
-
-    private void dumpZombie(TaskNode t) throws IOException {
-        int pid = t.pid;
-        CoreEntry core = CoreEntry.newBuilder().setMtype(CoreEntry.March.X86_64)
-                .setTc(TaskCoreEntry.newBuilder().setTaskState(TASK_DEAD).setExitCode(t.stat.exitCode)
-                        .setPersonality(0).setFlags((int) t.stat.flags).setBlkSigset(0).setComm(t.stat.comm))
-                .build();
-        try (ImageWriter o = ImageWriter.create(dir.resolve("core-" + pid + ".img"), ImageType.CORE)) {
-            o.write(core);
-        }
-    }
-
-    private void writeCommon(List<PstreeEntry> pstree) throws IOException {
-        int self = (int) ProcessHandle.current().pid();
-        TaskKobjIdsEntry rootIds = TaskKobjIdsEntry.newBuilder().setVmId(1).setFilesId(1).setFsId(1).setSighandId(1)
-                .setPidNsId(nsId(self, "pid")).setNetNsId(nsId(self, "net")).setIpcNsId(nsId(self, "ipc"))
-                .setUtsNsId(nsId(self, "uts")).setMntNsId(nsId(self, "mnt")).setUserNsId(nsId(self, "user"))
-                .setCgroupNsId(nsId(self, "cgroup")).setTimeNsId(nsId(self, "time")).build();
-        try (ImageWriter o = ImageWriter.create(dir.resolve("inventory.img"), ImageType.INVENTORY)) {
-            o.write(InventoryEntry.newBuilder().setImgVersion(2).setFdinfoPerId(true).setRootIds(rootIds)
-                    .setNsPerId(true).setRootCgSet(1).setLsmtype(Lsmtype.NO_LSM).setNetworkLockMethod(0)
-                    .setPluginsEntry(PluginsEntry.newBuilder()).setDumpCriuRunId(RunId.random()).build());
-        }
-        try (ImageWriter o = ImageWriter.create(dir.resolve("pstree.img"), ImageType.PSTREE)) {
-            for (PstreeEntry e : pstree) o.write(e);
-        }
-        try (ImageWriter o = ImageWriter.create(dir.resolve("files.img"), ImageType.FILES)) {
-            for (FileEntry e : files.entries) o.write(e);
-        }
-        if (!extra.pipeData.isEmpty()) {
-            try (ImageWriter o = ImageWriter.create(dir.resolve("pipes-data.img"), ImageType.PIPES_DATA)) {
-                for (Object[] pd : extra.pipeData) {
-                    o.write((PipeDataEntry) pd[0]);
-                    o.writeRaw(((ByteBuffer) pd[1]).rewind());
-                }
-            }
-        }
-        if (!extra.locks.isEmpty()) {
-            try (ImageWriter o = ImageWriter.create(dir.resolve("filelocks.img"), ImageType.FILE_LOCKS)) {
-                for (org.jcriu.images.proto.FileLockEntry e : extra.locks) o.write(e);
-            }
-        }
-        if (!extra.skQueues.isEmpty()) {
-            try (ImageWriter o = ImageWriter.create(dir.resolve("sk-queues.img"), ImageType.SK_QUEUES)) {
-                for (Object[] q : extra.skQueues) {
-                    o.write((org.jcriu.images.proto.SkPacketEntry) q[0]);
-                    o.writeRaw(((ByteBuffer) q[1]).rewind());
-                }
-            }
-        }
-        if (!extra.fifoData.isEmpty()) {
-            try (ImageWriter o = ImageWriter.create(dir.resolve("fifo-data.img"), ImageType.FIFO_DATA)) {
-                for (Object[] pd : extra.fifoData) {
-                    o.write((PipeDataEntry) pd[0]);
-                    o.writeRaw(((ByteBuffer) pd[1]).rewind());
-                }
-            }
-        }
-        if (!extra.remaps.isEmpty()) {
-            try (ImageWriter o = ImageWriter.create(dir.resolve("remap-fpath.img"), ImageType.REMAP_FPATH)) {
-                for (RemapFilePathEntry e : extra.remaps) o.write(e);
-            }
-        }
-        for (Object[] g : extra.ghosts) {
-            // CRIU names it by the remap id in hex (ghost-file-%x.img), as the restore reads it
-            try (ImageWriter o = ImageWriter.create(dir.resolve(ImageType.GHOST_FILE.fileName((Integer) g[2])), ImageType.GHOST_FILE)) {
-                o.write((GhostFileEntry) g[0]);
-                o.writeRaw(((ByteBuffer) g[1]).rewind());
-            }
-        }
-        seccomp.write(dir);
-        long[] mono = Clock.now(1), boot = Clock.now(7);
-        try (ImageWriter o = ImageWriter.create(dir.resolve("timens-0.img"), ImageType.TIMENS)) {
-            o.write(TimensEntry.newBuilder().setMonotonic(Timespec.newBuilder().setTvSec(mono[0]).setTvNsec(mono[1]))
-                    .setBoottime(Timespec.newBuilder().setTvSec(boot[0]).setTvNsec(boot[1])).build());
-        }
-    }
-
-    private void writeStats() throws IOException {
-        DumpStatsEntry d = DumpStatsEntry.newBuilder().setFreezingTime((int) stats.freezingTime)
-                .setFrozenTime((int) stats.frozenTime).setMemdumpTime((int) stats.memdumpTime)
-                .setMemwriteTime((int) stats.memwriteTime).setPagesScanned(stats.pagesScanned)
-                .setPagesSkippedParent(0).setPagesWritten(stats.pagesWritten).setIrmapResolve(0)
-                .setPagesLazy(stats.pagesLazy).setPagePipes(stats.pagePipeBufs).setPagePipeBufs(stats.pagePipeBufs)
-                .setShpagesScanned(stats.shpagesScanned).setShpagesSkippedParent(0)
-                .setShpagesWritten(stats.shpagesWritten).build();
-        try (ImageWriter o = ImageWriter.create(dir.resolve("stats-dump"), ImageType.STATS)) {
-            o.write(StatsEntry.newBuilder().setDump(d).build());
-        }
-    }
 }
