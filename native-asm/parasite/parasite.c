@@ -291,6 +291,31 @@ static long do_thread(u64 *len)
 	return 0;
 }
 
+/* Moves *iovp past r bytes of its *np iovecs (trimming the one r ends in), then past empty ones. */
+static void iov_advance(struct iovec **iovp, u64 *np, long r)
+{
+	struct iovec *iov = *iovp;
+	u64 n = *np;
+
+	while (r > 0 && n > 0) {
+		if ((u64)r >= iov->len) {
+			r -= iov->len;
+			iov++;
+			n--;
+		} else {
+			iov->base = (char *)iov->base + r;
+			iov->len -= r;
+			r = 0;
+		}
+	}
+	while (n > 0 && iov->len == 0) {
+		iov++;
+		n--;
+	}
+	*iovp = iov;
+	*np = n;
+}
+
 static long do_vmsplice(int fd, u64 n, u64 flags)
 {
 	struct iovec *iov = (struct iovec *)area;
@@ -303,21 +328,7 @@ static long do_vmsplice(int fd, u64 n, u64 flags)
 		if (r < 0)
 			return total ? total : r;
 		total += r;
-		while (r > 0 && n > 0) {
-			if ((u64)r >= iov->len) {
-				r -= iov->len;
-				iov++;
-				n--;
-			} else {
-				iov->base = (char *)iov->base + r;
-				iov->len -= r;
-				r = 0;
-			}
-		}
-		while (n > 0 && iov->len == 0) {
-			iov++;
-			n--;
-		}
+		iov_advance(&iov, &n, r);
 	}
 	return total;
 }
@@ -365,21 +376,7 @@ static long do_vmsplice_pipes(u64 n, u64 pipe_bytes, u64 *len)
 		done[k] += r;
 		if (done[k] >= pipe_bytes)
 			k++;
-		while (r > 0) {
-			if ((u64)r >= iov->len) {
-				r -= iov->len;
-				iov++;
-				n--;
-			} else {
-				iov->base = (char *)iov->base + r;
-				iov->len -= r;
-				r = 0;
-			}
-		}
-		while (n > 0 && iov->len == 0) {
-			iov++;
-			n--;
-		}
+		iov_advance(&iov, &n, r);
 	}
 	memcpy(area, done, 8 * (u64)nrfds);
 	memcpy(area + 8 * (u64)nrfds, &err, 8);

@@ -255,15 +255,9 @@ final class PinnedPages {
                 }
                 if (requests == 1) Fault.at("pin"); // the parasite in, pipes filled: all must go
                 // advance the cursor by what was pinned
-                for (long n = f.total(); n > 0; ) {
-                    long take = Math.min(n, r.len[i] - inRun);
-                    n -= take;
-                    inRun += take;
-                    if (inRun == r.len[i]) {
-                        i++;
-                        inRun = 0;
-                    }
-                }
+                long[] c = advance(r, i, inRun, f.total());
+                i = (int) c[0];
+                inRun = c[1];
                 if (f.errno() == Errno.EFAULT) {
                     // vmsplice stopped at this run: copy the rest of it now
                     copy(t, tg.file, r.addr[i] + inRun, r.len[i] - inRun, fileOff);
@@ -348,16 +342,9 @@ final class PinnedPages {
                         free -= n;
                         fileOff += n;
                         readable -= n;
-                        // advance the cursor by n bytes
-                        while (n > 0) {
-                            long take = Math.min(n, r.len[i] - inRun);
-                            n -= take;
-                            inRun += take;
-                            if (inRun == r.len[i]) {
-                                i++;
-                                inRun = 0;
-                            }
-                        }
+                        long[] c = advance(r, i, inRun, n);
+                        i = (int) c[0];
+                        inRun = c[1];
                         continue;
                     }
                     // unreadable, or vmsplice stopped at this run (EFAULT): copy the rest of the run now
@@ -378,6 +365,20 @@ final class PinnedPages {
                 if (pipeW != null) pipeW.close();
             }
         }
+    }
+
+    /** The cursor at run i, inRun bytes into it, moved n bytes on: {run, bytes into it}. */
+    private static long[] advance(MemoryDumper.Runs r, int i, long inRun, long n) {
+        while (n > 0) {
+            long take = Math.min(n, r.len[i] - inRun);
+            n -= take;
+            inRun += take;
+            if (inRun == r.len[i]) {
+                i++;
+                inRun = 0;
+            }
+        }
+        return new long[] {i, inRun};
     }
 
     /** Hands the pieces of tg not yet queued (one pipe's, all full) to the writers. */
