@@ -75,6 +75,8 @@ final class InheritedMemory {
         }
         Runs out = new Runs();
         TreeMap<Long, long[]> parentPages = index(parent.pagemap);
+        List<long[]> compare = new ArrayList<>(); // {start, end, offset in the child's pages file, its id}
+        long comparePages = 0;
         for (long[] pm : child.pagemap) {
             if (pm[4] >= 0 && skipShm.contains(pm[4])) continue;
             long s = pm[0], e = pm[0] + pm[1] * PAGE;
@@ -91,20 +93,41 @@ final class InheritedMemory {
                     continue;
                 }
                 long end = Math.min(e, k[1]);
-                for (; x < end; x += PAGE) {
-                    long[] pp = containing(parentPages, x);
-                    long coff = pm[2] + (x - s);
-                    if (pp != null) {
-                        ctx.pagesCompared++;
-                        if (pages.samePage(pm[3], coff, pp[3], pp[2] + (x - pp[0]))) {
-                            ctx.pagesSkippedCow++;
-                            continue;
-                        }
-                    }
-                    out.write(x, PAGE, coff, pm[3], false);
-                }
+                compare.add(new long[] {x, end, off, pm[3]});
+                comparePages += (end - x) / PAGE;
+                x = end;
             }
         }
+        if (comparePages < PARALLEL_COMPARE_MIN) {
+            compare(compare, parentPages, pages, out);
+        } else {
+            // two halves on two cores: the compare faults in both files' pages, CPU-bound
+            List<long[]> second = splitOff(compare, comparePages / 2);
+            Runs other = new Runs();
+            RestoreException[] failed = new RestoreException[1];
+            Thread t = new Thread(() -> {
+                try (ImagePages own = new ImagePages(ctx.plan.images.dir)) {
+                    compare(second, parentPages, own, other);
+                } catch (RestoreException e) {
+                    failed[0] = e;
+                }
+            }, "jcriu-restore-compare");
+            t.start();
+            try {
+                compare(compare, parentPages, pages, out);
+            } finally {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new RestoreException("interrupted");
+                }
+            }
+            if (failed[0] != null) throw failed[0];
+            out.add(other);
+        }
+        ctx.pagesCompared += out.compared;
+        ctx.pagesSkippedCow += out.shared;
         TreeMap<Long, long[]> childPages = index(child.pagemap);
         for (long[] k : kept) {
             for (long[] pp : parent.pagemap) {
@@ -115,6 +138,52 @@ final class InheritedMemory {
             }
         }
         return out.list;
+    }
+
+    /** Kept pages from which the compare runs on two threads. */
+    private static final long PARALLEL_COMPARE_MIN = 8192;
+
+    /** The child's pages in kept areas against the parent's: only those that differ (or the parent lacks) are written. */
+    private static void compare(List<long[]> segments, TreeMap<Long, long[]> parentPages, ImagePages pages, Runs out)
+            throws RestoreException {
+        for (long[] seg : segments) {
+            for (long x = seg[0]; x < seg[1]; x += PAGE) {
+                long[] pp = containing(parentPages, x);
+                long coff = seg[2] + (x - seg[0]);
+                if (pp != null) {
+                    out.compared++;
+                    if (pages.samePage(seg[3], coff, pp[3], pp[2] + (x - pp[0]))) {
+                        out.shared++;
+                        continue;
+                    }
+                }
+                out.write(x, PAGE, coff, seg[3], false);
+            }
+        }
+    }
+
+    /** Removes the segments after the first {@code pages} pages (splitting one if needed) and returns them. */
+    private static List<long[]> splitOff(List<long[]> segments, long pages) {
+        List<long[]> rest = new ArrayList<>();
+        long seen = 0;
+        for (int i = 0; i < segments.size(); i++) {
+            long[] seg = segments.get(i);
+            long n = (seg[1] - seg[0]) / PAGE;
+            if (seen + n <= pages) {
+                seen += n;
+                continue;
+            }
+            long cut = seg[0] + (pages - seen) * PAGE;
+            if (cut > seg[0]) {
+                rest.add(new long[] {cut, seg[1], seg[2] + (cut - seg[0]), seg[3]});
+                segments.set(i, new long[] {seg[0], cut, seg[2], seg[3]});
+                i++;
+            }
+            rest.addAll(segments.subList(i, segments.size()));
+            segments.subList(i, segments.size()).clear();
+            break;
+        }
+        return rest;
     }
 
     private static TreeMap<Long, long[]> index(List<long[]> pagemap) {
@@ -136,9 +205,16 @@ final class InheritedMemory {
         return null;
     }
 
-    /** Runs of work, neighbouring pages of one file joined. */
+    /** Runs of work, neighbouring pages of one file joined; and the pages compared and found shared. */
     private static final class Runs {
         final List<PageFill.Run> list = new ArrayList<>();
+        long compared, shared;
+
+        void add(Runs other) {
+            list.addAll(other.list);
+            compared += other.compared;
+            shared += other.shared;
+        }
 
         void write(long addr, long len, long off, long pagesId, boolean populate) {
             PageFill.Run l = list.isEmpty() ? null : list.get(list.size() - 1);

@@ -218,7 +218,7 @@ class DumpRestoreTest {
             String[] ready = v.output().trim().split("\\s+");
             int parent = v.pid, child = Integer.parseInt(ready[1]);
             long addr = Long.parseUnsignedLong(ready[2], 16);
-            int pages = 2048;
+            int pages = 16384; // 64 MiB: the compare runs on two threads
             assertEquals(pages - pages / 16, sharedFrames(parent, child, addr, pages), "shared before the dump");
             assertEquals(0, criu("dump", "-t", "" + parent, "-D", dir.toString(), "-o", "dump.log"));
             awaitPidFree(parent);
@@ -226,6 +226,10 @@ class DumpRestoreTest {
             assertEquals(0, criu("restore", "-D", dir.toString(), "-d", "-o", "restore.log", "-v4"));
             try {
                 assertEquals(pages - pages / 16, sharedFrames(parent, child, addr, pages), "shared after the restore");
+                org.jcriu.compel.sys.Signal.kill(child, 10); // SIGUSR1: the child checks every page
+                v.awaitOutput("child ", 10_000);
+                for (int k = 0; k < 100 && v.output().indexOf('\n', v.output().indexOf("child ")) < 0; k++) Thread.sleep(20);
+                assertTrue(v.output().contains("child ok"), v.output());
                 org.jcriu.images.proto.RestoreStatsEntry st;
                 try (ImageReader r = ImageReader.open(dir.resolve("stats-restore"))) {
                     st = ((org.jcriu.images.proto.StatsEntry) r.next()).getRestore();
