@@ -119,6 +119,13 @@ final class PinnedPages {
     private Thread earlyWriter;
     /** our pipes, some made before the freeze */
     private final PipePool pool = new PipePool();
+    /**
+     * Pipes we may hold at once ({@link #pipeBudget()}): when every one holds pages not yet
+     * written, the pinning writes some itself and takes their pipes again, so a task larger
+     * than our fd limit allows in pipes is still dumped, with a longer frozen window.
+     */
+    private final java.util.concurrent.Semaphore pipes;
+    private final int maxPipes;
     /** bytes already promised on tmpfs, where fallocate would allocate (and zero) every page now */
     private long tmpfsPromised;
 
@@ -129,6 +136,8 @@ final class PinnedPages {
      */
     PinnedPages(DumpStats stats, int root) {
         this.stats = stats;
+        maxPipes = pipeBudget();
+        pipes = new java.util.concurrent.Semaphore(maxPipes);
         parasite = !"0".equals(System.getProperty("jcriu.pin.parasite",
                 System.getenv().getOrDefault("JCRIU_PIN_PARASITE", "1")));
         parasiteMin = Long.parseLong(System.getProperty("jcriu.pin.parasite.min",
@@ -148,6 +157,88 @@ final class PinnedPages {
     }
 
     /**
+     * How many pipes the pinning may hold: half of what our fd limit leaves (a pipe has two
+     * ends while it is filled), less a reserve for everything else a dump opens; at least 8.
+     * jcriu.pin.maxPipes / JCRIU_PIN_MAX_PIPES sets it (for tests and measuring).
+     */
+    static int pipeBudget() {
+        String forced = System.getProperty("jcriu.pin.maxPipes", System.getenv("JCRIU_PIN_MAX_PIPES"));
+        if (forced != null) return Math.max(1, Integer.parseInt(forced.trim()));
+        long limit = 1024, open = 64;
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+                if (line.startsWith("Max open files")) {
+                    String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+                    limit = soft.equals("unlimited") ? Integer.MAX_VALUE : Long.parseLong(soft);
+                }
+            }
+            try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+                open = fds.count();
+            }
+        } catch (IOException | RuntimeException e) {
+            Log.debug("the fd limit for pinning: " + e.getMessage() + "; assuming " + limit);
+        }
+        return (int) Math.max(8, Math.min(1 << 20, (limit - open - 256) / 2));
+    }
+
+    /**
+     * Takes one pipe's permit. When none is left, every pipe holds pages not yet written:
+     * write a queued one here (the early writer may be busy with another), or wait for the
+     * early writer to finish the one it has.
+     */
+    private void acquirePipe() throws IOException {
+        while (!pipes.tryAcquire()) {
+            IOException e = writeError.get();
+            if (e != null) throw e;
+            Job j = ready.poll();
+            if (j != null) {
+                long t0 = System.nanoTime();
+                writeJob(j);
+                earlyNanos.addAndGet(System.nanoTime() - t0);
+                continue;
+            }
+            try {
+                if (pipes.tryAcquire(5, TimeUnit.MILLISECONDS)) return;
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for a pipe", ie);
+            }
+            if (earlyWriter == null || !earlyWriter.isAlive()) {
+                throw new IOException("all " + maxPipes + " pipes of the pinning are in use and none is queued to be written");
+            }
+        }
+    }
+
+    /** A pipe of ours for about {@code want} bytes, within the budget. */
+    private PipePool.Pipe takePipe(long want) throws IOException {
+        acquirePipe();
+        try {
+            return pool.take(want);
+        } catch (IOException | RuntimeException e) {
+            pipes.release();
+            throw e;
+        }
+    }
+
+    /** Closes a pipe of ours that never reached a job (empty, or a failure), giving its permit back. */
+    private void dropPipe(Fd read) {
+        read.close();
+        pipes.release();
+    }
+
+    /** Writes one pipe's pieces into their file, then closes the pipe: its permit is free again. */
+    private void writeJob(Job j) throws IOException {
+        for (Piece p : j.pieces()) j.target().file.spliceFrom(p.pipe().fd(), p.fileOff(), p.len());
+        Fd last = null;
+        for (Piece p : j.pieces()) {
+            if (p.pipe() == last) continue;
+            last = p.pipe();
+            last.close();
+            pipes.release();
+        }
+    }
+
+    /**
      * What pinning about {@code bytes} would otherwise pay inside the frozen window: its pipes
      * and the growth of our fd table ({@link PipePool#fill}: 10 to 16 ms for 1 GiB here), and
      * the loading of the parasite blob (7 to 17 ms from the jar; the first infect fell from 14
@@ -158,7 +249,7 @@ final class PinnedPages {
         try {
             if (parasite) Parasite.preload();
             long t1 = System.nanoTime();
-            pool.fill(bytes);
+            pool.fill(Math.min(bytes, (long) maxPipes * PipePool.MIN_PIPE));
             long t2 = System.nanoTime();
             Log.debug(() -> "pinning prepared: parasite blob " + (t1 - t0) / 1000 + " us, pipes and fd table "
                     + (t2 - t1) / 1000 + " us");
@@ -228,7 +319,9 @@ final class PinnedPages {
                 long m0 = System.nanoTime();
                 try {
                     for (long room = 0; room < want && np < GROUP; np++) {
-                        PipePool.Pipe lp = pool.take(want - room);
+                        // a request with the pipes the budget has now; wait only for its first
+                        if (np > 0 && pipes.availablePermits() == 0) break;
+                        PipePool.Pipe lp = takePipe(want - room);
                         reads[np] = lp.read();
                         writes[np] = lp.write();
                         w[np] = lp.write().fd();
@@ -251,7 +344,7 @@ final class PinnedPages {
                     }
                 } finally {
                     for (int q = 0; q < np; q++) writes[q].close();
-                    for (int q = kept; q < np; q++) reads[q].close(); // empty, or a failure before they were kept
+                    for (int q = kept; q < np; q++) dropPipe(reads[q]); // empty, or a failure before they were kept
                 }
                 if (requests == 1) Fault.at("pin"); // the parasite in, pipes filled: all must go
                 // advance the cursor by what was pinned
@@ -314,7 +407,7 @@ final class PinnedPages {
                         pieceLen = 0;
                         queue(tg); // the pipe is full: its pages can go to the file now
                         if (pipeW != null) pipeW.close();
-                        PipePool.Pipe lp = pool.take(relaySize);
+                        PipePool.Pipe lp = takePipe(relaySize);
                         pipe = lp.read();
                         pipeW = lp.write();
                         tg.pipes.add(pipe);
@@ -409,7 +502,7 @@ final class PinnedPages {
                     if (!follow || closed) return;
                     continue;
                 }
-                for (Piece p : j.pieces()) j.target().file.spliceFrom(p.pipe().fd(), p.fileOff(), p.len());
+                writeJob(j);
             }
         } catch (IOException e) {
             writeError.compareAndSet(null, e);

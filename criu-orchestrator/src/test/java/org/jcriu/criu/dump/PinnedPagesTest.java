@@ -60,6 +60,37 @@ class PinnedPagesTest {
         }
     }
 
+    /**
+     * With fewer pipes allowed than the pages need (our fd limit, here forced to 4 pipes), the
+     * pinning writes full pipes itself and takes them again: the same pages, both ways.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"parasite", "remote"})
+    void fourPipesStillPinEverything(String way) throws Exception {
+        int mib = 80;
+        try (Victim v = Victim.start("pinned", Integer.toString(mib))) {
+            Path copied = dir.resolve("copied"), pinned = dir.resolve("pinned");
+            System.setProperty("jcriu.pages.writer", "copy");
+            try {
+                Dumper.dump(DumpOptions.of(v.pid, copied).leaveRunning(true));
+            } finally {
+                System.clearProperty("jcriu.pages.writer");
+            }
+            System.setProperty("jcriu.pin.maxPipes", "4");
+            try {
+                dumpPinned(v.pid, pinned, way);
+            } finally {
+                System.clearProperty("jcriu.pin.maxPipes");
+            }
+            assertTrue(v.awaitGone(5000), "the dumped task must be killed");
+            byte[] a = Files.readAllBytes(pages(copied, v.pid)), b = Files.readAllBytes(pages(pinned, v.pid));
+            assertEquals(a.length, b.length);
+            int ia = area(a, mib), ib = area(b, mib);
+            assertArrayEquals(java.util.Arrays.copyOfRange(a, ia, ia + (mib << 20)),
+                    java.util.Arrays.copyOfRange(b, ib, ib + (mib << 20)), "both paths must write the same pages");
+        }
+    }
+
     @Test
     void failureWhilePinningThroughTheParasiteLeavesTheTaskAsItWas() throws Exception {
         // a failure after the parasite's first request: its pipes filled, the parasite in the task
