@@ -35,23 +35,12 @@ class PinnedPagesTest {
         int mib = 80;
         try (Victim v = Victim.start("pinned", Integer.toString(mib))) {
             Path copied = dir.resolve("copied"), pinned = dir.resolve("pinned");
-            System.setProperty("jcriu.pages.writer", "copy");
-            try {
-                Dumper.dump(DumpOptions.of(v.pid, copied).leaveRunning(true));
-            } finally {
-                System.clearProperty("jcriu.pages.writer");
-            }
+            dumpCopying(v.pid, copied);
             assertTrue(v.alive(), "--leave-running must leave the task running");
             DumpStats s = dumpPinned(v.pid, pinned, way);
             assertTrue(v.awaitGone(5000), "the dumped task must be killed");
 
-            byte[] a = Files.readAllBytes(pages(copied, v.pid)), b = Files.readAllBytes(pages(pinned, v.pid));
-            assertEquals(a.length, b.length);
-            // the area page by page, the PROT_NONE holes included, and byte for byte the
-            // same in both (outside it, rseq's cpu_id may change between the two dumps)
-            int ia = area(a, mib), ib = area(b, mib);
-            assertArrayEquals(java.util.Arrays.copyOfRange(a, ia, ia + (mib << 20)),
-                    java.util.Arrays.copyOfRange(b, ib, ib + (mib << 20)), "both paths must write the same pages");
+            assertSamePages(copied, pinned, v.pid, mib);
             assertTrue(s.memwriteTime > 0, "the write after the kill is memwrite");
             assertTrue(s.pagePipeBufs >= 1);
             assertTrue(Files.exists(pinned.resolve("inventory.img")));
@@ -70,12 +59,7 @@ class PinnedPagesTest {
         int mib = 80;
         try (Victim v = Victim.start("pinned", Integer.toString(mib))) {
             Path copied = dir.resolve("copied"), pinned = dir.resolve("pinned");
-            System.setProperty("jcriu.pages.writer", "copy");
-            try {
-                Dumper.dump(DumpOptions.of(v.pid, copied).leaveRunning(true));
-            } finally {
-                System.clearProperty("jcriu.pages.writer");
-            }
+            dumpCopying(v.pid, copied);
             System.setProperty("jcriu.pin.maxPipes", "4");
             try {
                 dumpPinned(v.pid, pinned, way);
@@ -83,11 +67,7 @@ class PinnedPagesTest {
                 System.clearProperty("jcriu.pin.maxPipes");
             }
             assertTrue(v.awaitGone(5000), "the dumped task must be killed");
-            byte[] a = Files.readAllBytes(pages(copied, v.pid)), b = Files.readAllBytes(pages(pinned, v.pid));
-            assertEquals(a.length, b.length);
-            int ia = area(a, mib), ib = area(b, mib);
-            assertArrayEquals(java.util.Arrays.copyOfRange(a, ia, ia + (mib << 20)),
-                    java.util.Arrays.copyOfRange(b, ib, ib + (mib << 20)), "both paths must write the same pages");
+            assertSamePages(copied, pinned, v.pid, mib);
         }
     }
 
@@ -115,6 +95,28 @@ class PinnedPagesTest {
             int ia = area(Files.readAllBytes(pages(dir.resolve("again"), v.pid)), 80);
             assertTrue(ia >= 0);
         }
+    }
+
+    /** A --leave-running dump through the copying path (process_vm_readv), the reference. */
+    private static void dumpCopying(int pid, Path images) throws DumpException {
+        System.setProperty("jcriu.pages.writer", "copy");
+        try {
+            Dumper.dump(DumpOptions.of(pid, images).leaveRunning(true));
+        } finally {
+            System.clearProperty("jcriu.pages.writer");
+        }
+    }
+
+    /**
+     * The victim's area page by page, the PROT_NONE holes included, byte for byte the same in
+     * both dumps (outside it, rseq's cpu_id may change between the two).
+     */
+    private static void assertSamePages(Path copied, Path pinned, int pid, int mib) throws Exception {
+        byte[] a = Files.readAllBytes(pages(copied, pid)), b = Files.readAllBytes(pages(pinned, pid));
+        assertEquals(a.length, b.length);
+        int ia = area(a, mib), ib = area(b, mib);
+        assertArrayEquals(java.util.Arrays.copyOfRange(a, ia, ia + (mib << 20)),
+                java.util.Arrays.copyOfRange(b, ib, ib + (mib << 20)), "both paths must write the same pages");
     }
 
     /** A kill-mode dump that pins the pages the given way ("parasite" whatever the size, or "remote"). */
