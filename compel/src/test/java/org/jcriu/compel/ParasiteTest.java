@@ -158,12 +158,18 @@ class ParasiteTest {
         }
     }
 
+    /** The victim's pattern region, as it prints it ("region ADDR LEN", hex): {addr, len}. */
+    private static long[] region(Victim v) throws Exception {
+        String[] r = v.output().replaceAll("(?s).*region (\\S+) (\\S+).*", "$1 $2").split(" ");
+        return new long[] {Long.parseUnsignedLong(r[0], 16), Long.parseLong(r[1], 16)};
+    }
+
     @Test
     void pagesThroughVmsplice() throws Exception {
         try (Victim v = Victim.start("threads", "2")) {
-            String[] region = v.output().replaceAll("(?s).*region (\\S+) (\\S+).*", "$1 $2").split(" ");
-            long addr = Long.parseUnsignedLong(region[0], 16);
-            int len = Integer.parseInt(region[1], 16);
+            long[] region = region(v);
+            long addr = region[0];
+            int len = (int) region[1];
             Path out = Files.createTempFile("compel-pages", ".img");
             try (Tracee t = Compel.seize(v.pid); Parasite p = t.infect()) {
                 // the region in three pieces, twice, the second time after a hole
@@ -195,9 +201,9 @@ class ParasiteTest {
     @Test
     void pagesPinnedInPipesOfOursInOneRequest() throws Exception {
         try (Victim v = Victim.start("threads", "2")) {
-            String[] region = v.output().replaceAll("(?s).*region (\\S+) (\\S+).*", "$1 $2").split(" ");
-            long addr = Long.parseUnsignedLong(region[0], 16);
-            int len = Integer.parseInt(region[1], 16);
+            long[] region = region(v);
+            long addr = region[0];
+            int len = (int) region[1];
             int pipeSize = 64 << 10;
             int[][] pipes = new int[64][];
             try (Tracee t = Compel.seize(v.pid)) {
